@@ -1,0 +1,77 @@
+"""Relay: incident and ticket management."""
+import logging
+import os
+
+from flask import Flask
+
+from app.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
+from config import config_for
+
+
+def create_app(config=None):
+    """Create and configure the Relay application."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(config if config is not None and not isinstance(config, str)
+                           else config_for(config))
+    check_config(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def check_config(app):
+    if not app.config.get("SECRET_KEY"):
+        raise SystemExit("SECRET_KEY is not set: refusing to start in production without one.")
+
+
+def register_extensions(app):
+    from app import models  # noqa: F401  (registers the tables)
+    from app.extensions import enable_sqlite_foreign_keys
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    mail.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        enable_sqlite_foreign_keys(db.engine)
+
+
+def register_blueprints(app):
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.incidents import bp as incidents_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(incidents_bp, url_prefix="/incidents")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_error_handlers(app):
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from app.templating import register
+
+    register(app)
+
+
+def register_commands(app):
+    from app.commands import register
+
+    register(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,42 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.models import Role
+from app.services.accounts import PASSWORD_MAX, PASSWORD_MIN
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class UserForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.REPORTER.value)
+    org_id = SelectField("Organization", coerce=str)
+    password = PasswordField("Password", validators=[DataRequired(),
+                                                     Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
+    active = BooleanField("Active", default=True)
+    submit = SubmitField("Save")
+
+
+class EditUserForm(UserForm):
+    password = PasswordField("New password", validators=[Optional(),
+                                                         Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+                             description="Leave empty to keep the current password.")
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField("Add organization")
+
+
+class ProductAreaForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    description = StringField("Description", validators=[Optional(), Length(max=255)])
+    owner_ids = SelectMultipleField("Owners", coerce=str, validators=[Optional()])
+    submit = SubmitField("Add product area")
+
+
+class ActionForm(FlaskForm):
+    """A button with nothing but its CSRF token."""

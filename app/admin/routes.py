@@ -1,0 +1,108 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.forms import ActionForm, EditUserForm, OrganizationForm, ProductAreaForm, UserForm
+from app.decorators import permission_required
+from app.forms import apply_errors
+from app.services import accounts
+from app.services.errors import ValidationError
+from app.services.permissions import Permission
+
+
+@bp.before_request
+@permission_required(Permission.MANAGE_USERS)
+def require_admin():
+    """Every admin page is for admins only."""
+
+
+def _org_choices(form):
+    form.org_id.choices = [(str(o.id), o.name) for o in accounts.list_organizations()]
+    return form
+
+
+@bp.route("/users")
+def users():
+    q = request.args.get("q", "")[:100]
+    page = accounts.list_users(current_user, q=q, page=request.args.get("page", 1, type=int))
+    return render_template("admin/users.html", page=page, q=q, action_form=ActionForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = _org_choices(UserForm(org_id=str(current_user.org_id)))
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(current_user, email=form.email.data,
+                                        display_name=form.display_name.data,
+                                        password=form.password.data, role=form.role.data,
+                                        org_id=form.org_id.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Created {user.email}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, title="New user")
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id):
+    user = accounts.get_user(current_user, user_id)
+    form = _org_choices(EditUserForm(obj=user, role=user.role.value, org_id=str(user.org_id)))
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(current_user, user_id, email=form.email.data,
+                                 display_name=form.display_name.data, role=form.role.data,
+                                 org_id=form.org_id.data, active=form.active.data,
+                                 password=form.password.data or None)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Saved {form.email.data}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, title=f"Edit {user.email}")
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate_user(user_id):
+    if ActionForm().validate_on_submit():
+        try:
+            user = accounts.deactivate_user(current_user, user_id)
+        except ValidationError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"{user.email} can no longer sign in.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+def organizations():
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            org = accounts.create_organization(current_user, name=form.name.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Added {org.name}.", "success")
+            return redirect(url_for("admin.organizations"))
+    return render_template("admin/organizations.html", form=form,
+                           organizations=accounts.list_organizations())
+
+
+@bp.route("/product-areas", methods=["GET", "POST"])
+def product_areas():
+    form = ProductAreaForm()
+    form.owner_ids.choices = [(str(u.id), f"{u.display_name} ({u.email})")
+                              for u in accounts.list_users(current_user, per_page=500).items]
+    if form.validate_on_submit():
+        try:
+            area = accounts.create_product_area(current_user, name=form.name.data,
+                                                description=form.description.data,
+                                                owner_ids=form.owner_ids.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Added {area.name}.", "success")
+            return redirect(url_for("admin.product_areas"))
+    return render_template("admin/product_areas.html", form=form, areas=accounts.list_product_areas())

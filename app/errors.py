@@ -1,0 +1,67 @@
+"""Friendly error pages, and domain errors that escape a view."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+from app.services.errors import DomainError, Forbidden, NotFound
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your role does not allow this. Ask an admin if you need it."),
+    404: ("Not found", "There is nothing here, or it belongs to another organization."),
+    405: ("Method not allowed", "That action cannot be done this way."),
+    413: ("Too large", "What you sent is larger than Relay accepts."),
+    429: ("Slow down", "Too many attempts. Wait a minute and try again."),
+    500: ("Something went wrong", "Relay hit an unexpected error. It has been logged."),
+}
+
+
+def wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_page(code, message=None):
+    title, default = MESSAGES.get(code, MESSAGES[500])
+    if wants_json():
+        return jsonify(error=title, message=message or default), code
+    return render_template("errors/error.html", code=code, title=title,
+                           message=message or default), code
+
+
+def register(app):
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: error_page(code, getattr(e, "description", None)
+                                                                          if code in (400, 413) else None))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_page(400, "Your form expired or was tampered with. Reload the page and try again.")
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        db.session.rollback()
+        return error_page(404, error.message)
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        db.session.rollback()
+        return error_page(403, error.message)
+
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        db.session.rollback()
+        return error_page(400, error.message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(error, HTTPException):
+            return error_page(error.code or 500)
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_page(500)

@@ -1,0 +1,32 @@
+"""Select-box options for the incident forms, limited to what the viewer may pick."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import IncidentStatus, Severity, User
+from app.services.accounts import list_organizations, list_product_areas
+from app.services.permissions import staff_for_org
+
+
+def staff_choices(org_id, blank="— nobody —"):
+    people = db.session.scalars(select(User).where(staff_for_org(org_id)).order_by(User.display_name))
+    return [("", blank)] + [(str(u.id), u.display_name) for u in people]
+
+
+def fill_incident_form(form, actor, org_id=None):
+    org_id = org_id or actor.org_id
+    form.product_area_id.choices = [("", "— none —")] + [(str(a.id), a.name) for a in list_product_areas()]
+    form.commander_id.choices = staff_choices(org_id)
+    if actor.is_provider_staff:
+        form.org_id.choices = [(str(o.id), o.name) for o in list_organizations()]
+    else:
+        del form.org_id
+    return form
+
+
+def fill_filter_form(form, actor):
+    form.status.choices = [("", "Any status"), ("open", "Open (not resolved)")] + [
+        (s.value, s.label) for s in IncidentStatus]
+    form.severity.choices = [("", "Any severity")] + [(s.value, s.label) for s in Severity]
+    form.assignee_id.choices = [("", "Anyone")] + staff_choices(actor.org_id)[1:]
+    form.product_area_id.choices = [("", "Any area")] + [(str(a.id), a.name) for a in list_product_areas()]
+    return form

@@ -1,0 +1,54 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.models import Severity
+from app.services.incidents import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX
+
+SEVERITY_CHOICES = [(s.value, f"{s.label} — {s.description}") for s in Severity]
+
+
+class IncidentForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    severity = SelectField("Severity", choices=SEVERITY_CHOICES, default="sev3")
+    product_area_id = SelectField("Product area", coerce=str, validators=[Optional()])
+    commander_id = SelectField("Incident commander", coerce=str, validators=[Optional()])
+    org_id = SelectField("Organization", coerce=str, validators=[Optional()])
+    description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)],
+                                render_kw={"rows": 6})
+    submit = SubmitField("Save")
+
+
+class TransitionForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+    expected_status = HiddenField()
+
+
+class AssignForm(FlaskForm):
+    # The service checks the assignee; the choices are only the page's convenience.
+    assignee_id = SelectField("Assignee", coerce=str, validators=[Optional()], validate_choice=False)
+    submit = SubmitField("Assign")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Add a comment", validators=[DataRequired(), Length(max=COMMENT_MAX)],
+                         render_kw={"rows": 3, "placeholder": "What did you find? What is next?"})
+    submit = SubmitField("Comment")
+
+
+class ActionForm(FlaskForm):
+    """A button with nothing but its CSRF token."""
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    status = SelectField("Status", validators=[Optional()])
+    severity = SelectField("Severity", validators=[Optional()])
+    assignee_id = SelectField("Assignee", validators=[Optional()])
+    product_area_id = SelectField("Product area", validators=[Optional()])
+    sort = SelectField("Sort", choices=[("newest", "Newest"), ("oldest", "Oldest"),
+                                        ("severity", "Severity"), ("updated", "Recently updated")],
+                       validators=[Optional()])

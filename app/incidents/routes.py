@@ -1,0 +1,153 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.forms import apply_errors
+from app.incidents import bp
+from app.incidents.choices import fill_filter_form, fill_incident_form, staff_choices
+from app.incidents.forms import AssignForm, CommentForm, ActionForm, FilterForm, IncidentForm
+from app.incidents.forms import TransitionForm
+from app.services import audit, incidents
+from app.services.errors import InvalidTransition, ValidationError
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every incident page needs a signed-in user."""
+
+
+def _int(name):
+    return request.args.get(name, type=int) or None
+
+
+@bp.route("/")
+def index():
+    form = fill_filter_form(FilterForm(request.args), current_user)
+    filters = incidents.IncidentFilters(
+        status=form.status.data if form.status.data in dict(form.status.choices) else None,
+        severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
+        assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
+        q=(form.q.data or "")[:100], sort=form.sort.data or "newest",
+        page=request.args.get("page", 1, type=int),
+    )
+    page = incidents.list_incidents(current_user, filters)
+    return render_template("incidents/index.html", page=page, form=form,
+                           filtered=any(request.args.get(k) for k in ("q", "status", "severity",
+                                                                      "assignee_id", "product_area_id")))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = fill_incident_form(IncidentForm(), current_user)
+    if form.validate_on_submit():
+        try:
+            incident = incidents.declare_incident(
+                current_user, title=form.title.data, description=form.description.data,
+                severity=form.severity.data, product_area_id=form.product_area_id.data,
+                commander_id=form.commander_id.data,
+                org_id=form.org_id.data if "org_id" in form else None)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"{incident.reference} declared.", "success")
+            return redirect(url_for("incidents.detail", number=incident.number))
+    return render_template("incidents/form.html", form=form, title="Declare an incident")
+
+
+@bp.route("/<int:number>")
+def detail(number):
+    incident = incidents.get_incident(current_user, number)
+    assign_form = AssignForm(assignee_id=str(incident.assignee_id or ""))
+    assign_form.assignee_id.choices = staff_choices(incident.org_id, "— unassigned —")
+    return render_template(
+        "incidents/detail.html", incident=incident,
+        transitions=incidents.allowed_transitions(current_user, incident),
+        timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
+        transition_form=TransitionForm(), assign_form=assign_form, comment_form=CommentForm(),
+        action_form=ActionForm())
+
+
+@bp.route("/<int:number>/edit", methods=["GET", "POST"])
+def edit(number):
+    incident = incidents.get_incident(current_user, number)
+    form = fill_incident_form(IncidentForm(obj=incident, severity=incident.severity.value,
+                                           product_area_id=str(incident.product_area_id or ""),
+                                           commander_id=str(incident.commander_id or "")),
+                              current_user, incident.org_id)
+    if "org_id" in form:
+        del form.org_id
+    if form.validate_on_submit():
+        try:
+            incidents.edit_incident(current_user, number, title=form.title.data,
+                                    description=form.description.data, severity=form.severity.data,
+                                    product_area_id=form.product_area_id.data,
+                                    commander_id=form.commander_id.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Incident updated.", "success")
+            return redirect(url_for("incidents.detail", number=number))
+    return render_template("incidents/form.html", form=form, incident=incident,
+                           title=f"Edit {incident.reference}")
+
+
+def _act(number, action, success):
+    """Run one service call for a POSTed button; flash its outcome and go back to the page."""
+    try:
+        action()
+    except (InvalidTransition, ValidationError) as error:
+        flash(error.message, "danger")
+    else:
+        flash(success, "success")
+    return redirect(url_for("incidents.detail", number=number))
+
+
+@bp.route("/<int:number>/transition", methods=["POST"])
+def transition(number):
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash("That button was out of date. Please try again.", "warning")
+        return redirect(url_for("incidents.detail", number=number))
+    return _act(number, lambda: incidents.transition_incident(
+        current_user, number, form.target.data, expected_status=form.expected_status.data or None),
+        f"Status changed to {form.target.data}.")
+
+
+@bp.route("/<int:number>/assign", methods=["POST"])
+def assign(number):
+    form = AssignForm()
+    if not form.validate_on_submit():
+        flash("The assignment form was invalid. Please try again.", "warning")
+        return redirect(url_for("incidents.detail", number=number))
+    return _act(number, lambda: incidents.assign_incident(current_user, number, form.assignee_id.data),
+                "Assignment updated.")
+
+
+@bp.route("/<int:number>/take", methods=["POST"])
+def take(number):
+    if not ActionForm().validate_on_submit():
+        flash("That button was out of date. Please try again.", "warning")
+        return redirect(url_for("incidents.detail", number=number))
+    return _act(number, lambda: incidents.assign_incident(current_user, number, current_user.id),
+                "You are now the assignee.")
+
+
+@bp.route("/<int:number>/comments", methods=["POST"])
+def comment(number):
+    form = CommentForm()
+    if not form.validate_on_submit():
+        incidents.get_incident(current_user, number)
+        flash(" ".join(form.body.errors) or "Your comment could not be saved.", "danger")
+        return redirect(url_for("incidents.detail", number=number))
+    return _act(number, lambda: incidents.comment_on_incident(current_user, number, form.body.data),
+                "Comment added.")
+
+
+@bp.route("/<int:number>/delete", methods=["POST"])
+def delete(number):
+    if not ActionForm().validate_on_submit():
+        flash("The delete form expired. Please try again.", "warning")
+        return redirect(url_for("incidents.detail", number=number))
+    incidents.delete_incident(current_user, number)
+    flash(f"INC-{number} deleted.", "success")
+    return redirect(url_for("incidents.index"))

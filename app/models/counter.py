@@ -1,0 +1,29 @@
+"""Counters hand out human numbers (INC-42) that are never reused."""
+from sqlalchemy import String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+
+
+class Counter(db.Model):
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)
+
+
+def next_number(name: str) -> int:
+    """Take the next number of *name* inside the caller's transaction.
+
+    The UPDATE locks the counter row until commit, so concurrent callers queue
+    instead of handing out the same number.
+    """
+    session = db.session
+    bumped = session.execute(
+        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
+    )
+    if bumped.rowcount == 0:
+        session.add(Counter(name=name, value=1))
+        session.flush()
+        return 1
+    return session.execute(select(Counter.value).where(Counter.name == name)).scalar_one()

@@ -1,0 +1,94 @@
+"""Incidents: severity, status, the people on them and their milestones."""
+from datetime import datetime
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.organization import Organization
+from app.models.product_area import ProductArea
+from app.models.user import User
+
+
+class Severity(enum.Enum):
+    SEV1 = "sev1"
+    SEV2 = "sev2"
+    SEV3 = "sev3"
+    SEV4 = "sev4"
+
+    @property
+    def label(self):
+        return self.name
+
+    @property
+    def description(self):
+        return {
+            "sev1": "Critical: full outage or data loss",
+            "sev2": "Major: key feature down for many",
+            "sev3": "Minor: degraded, workaround exists",
+            "sev4": "Low: cosmetic or single user",
+        }[self.value]
+
+
+class IncidentStatus(enum.Enum):
+    DETECTED = "detected"
+    INVESTIGATING = "investigating"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+    POSTMORTEM = "postmortem"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        return self.value.capitalize()
+
+    @property
+    def is_open(self):
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = (IncidentStatus.DETECTED, IncidentStatus.INVESTIGATING, IncidentStatus.MITIGATED)
+
+
+class Incident(db.Model):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_org_status", "org_id", "status"),
+        Index("ix_incidents_org_created", "org_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[Severity] = mapped_column(enum_column(Severity), index=True)
+    status: Mapped[IncidentStatus] = mapped_column(
+        enum_column(IncidentStatus), default=IncidentStatus.DETECTED, index=True
+    )
+    product_area_id: Mapped[int | None] = mapped_column(ForeignKey("product_areas.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    commander_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    acknowledged_at: Mapped[datetime | None]
+    mitigated_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    org: Mapped[Organization] = relationship()
+    product_area: Mapped[ProductArea | None] = relationship()
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    commander: Mapped[User | None] = relationship(foreign_keys=[commander_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+    @property
+    def reference(self):
+        return f"INC-{self.number}"
+
+    def __repr__(self):
+        return f"<Incident {self.reference}>"

@@ -1,0 +1,33 @@
+"""The numbers on the home page, computed with SQL aggregates."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import OPEN_STATUSES, Incident, Severity, User
+from app.services.permissions import visible_filter
+
+
+@dataclass
+class Overview:
+    open_by_severity: dict
+    open_total: int
+    mine: int
+    unassigned: int
+    recent: list
+
+
+def overview(actor: User) -> Overview:
+    """Open incidents by severity, my queue and the latest few, for *actor*."""
+    visible = visible_filter(actor, Incident)
+    open_ = Incident.status.in_(OPEN_STATUSES)
+    counts = dict(db.session.execute(
+        select(Incident.severity, func.count()).where(visible, open_).group_by(Incident.severity)
+    ).all())
+    by_severity = {s: counts.get(s, 0) for s in Severity}
+    mine = db.session.scalar(select(func.count()).where(visible, open_, Incident.assignee_id == actor.id))
+    unassigned = db.session.scalar(select(func.count()).where(visible, open_, Incident.assignee_id.is_(None)))
+    recent = db.session.scalars(
+        select(Incident).where(visible).order_by(Incident.created_at.desc(), Incident.id.desc()).limit(8)
+    ).all()
+    return Overview(by_severity, sum(by_severity.values()), mine or 0, unassigned or 0, recent)

@@ -1,0 +1,253 @@
+"""Incidents: declare, find, move through the lifecycle, assign, edit, comment, delete."""
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Comment, Incident, IncidentStatus, Organization, ProductArea
+from app.models import Severity, Source, User, next_number
+from app.models.base import utcnow
+from app.services import audit, validation
+from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.incident_lifecycle import find_transition, transitions_from
+from app.services.permissions import Permission, can, can_see, can_work_in, require, visible_filter
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20_000
+COMMENT_MAX = 10_000
+
+SORTS = {
+    "newest": (Incident.created_at.desc(), Incident.id.desc()),
+    "oldest": (Incident.created_at.asc(), Incident.id.asc()),
+    "severity": (Incident.severity.asc(), Incident.created_at.desc()),
+    "updated": (Incident.updated_at.desc(), Incident.id.desc()),
+}
+
+
+@dataclass
+class IncidentFilters:
+    status: str | None = None
+    severity: str | None = None
+    assignee_id: int | None = None
+    product_area_id: int | None = None
+    q: str | None = None
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = 25
+
+
+def _load(actor: User, number: int, *, for_update=False) -> Incident:
+    query = select(Incident).where(Incident.number == number)
+    if for_update:
+        query = query.with_for_update()
+    incident = db.session.scalar(query)
+    if incident is None or not can_see(actor, incident):
+        raise NotFound(f"Incident INC-{number} was not found.")
+    return incident
+
+
+def get_incident(actor: User, number: int) -> Incident:
+    """Return the incident numbered *number* if *actor* may see it."""
+    return _load(actor, number)
+
+
+def list_incidents(actor: User, filters: IncidentFilters):
+    """Return one page of the incidents *actor* may see, filtered and sorted."""
+    query = select(Incident).where(visible_filter(actor, Incident))
+    if filters.status == "open":
+        query = query.where(Incident.status.in_([s for s in IncidentStatus if s.is_open]))
+    elif filters.status:
+        query = query.where(Incident.status == validation.choice(IncidentStatus, filters.status, "status"))
+    if filters.severity:
+        query = query.where(Incident.severity == validation.choice(Severity, filters.severity, "severity"))
+    if filters.assignee_id:
+        query = query.where(Incident.assignee_id == filters.assignee_id)
+    if filters.product_area_id:
+        query = query.where(Incident.product_area_id == filters.product_area_id)
+    if filters.q:
+        term = f"%{filters.q.strip()[:100]}%"
+        query = query.where(or_(Incident.title.ilike(term), Incident.description.ilike(term)))
+    query = query.order_by(*SORTS.get(filters.sort, SORTS["newest"])).options(
+        selectinload(Incident.assignee), selectinload(Incident.product_area), selectinload(Incident.org)
+    )
+    return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
+
+
+def _product_area(product_area_id):
+    product_area_id = validation.optional_id(product_area_id, "product_area_id")
+    if product_area_id is None:
+        return None
+    area = db.session.get(ProductArea, product_area_id)
+    if area is None:
+        raise ValidationError({"product_area_id": "Choose a product area from the list."})
+    return area
+
+
+def _staff_member(user_id, org_id, field):
+    user_id = validation.optional_id(user_id, field)
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not can_work_in(user, org_id):
+        raise ValidationError({field: "Choose an active responder who works for this organization."})
+    return user
+
+
+def _target_org(actor: User, org_id) -> int:
+    org_id = validation.optional_id(org_id, "org_id")
+    if org_id is None or org_id == actor.org_id:
+        return actor.org_id
+    if not actor.is_provider_staff or db.session.get(Organization, org_id) is None:
+        raise ValidationError({"org_id": "You can only declare incidents for your own organization."})
+    return org_id
+
+
+def declare_incident(actor: User, *, title, severity, description="", product_area_id=None,
+                     commander_id=None, org_id=None, source=Source.WEB) -> Incident:
+    """Declare a new incident, numbered and on the record."""
+    require(actor, Permission.RAISE)
+    fields = dict(
+        title=validation.text(title, "title", max_length=TITLE_MAX),
+        description=validation.text(description, "description", max_length=DESCRIPTION_MAX, required=False),
+        severity=validation.choice(Severity, severity, "severity"),
+        product_area=_product_area(product_area_id),
+    )
+    target_org = _target_org(actor, org_id)
+    commander = _staff_member(commander_id, target_org, "commander_id")
+    incident = Incident(
+        **fields, org_id=target_org, reporter_id=actor.id,
+        commander_id=commander.id if commander else None, number=next_number("incident"),
+    )
+    db.session.add(incident)
+    db.session.flush()
+    audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
+    if commander:
+        audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
+    db.session.commit()
+    return incident
+
+
+def allowed_transitions(actor: User, incident: Incident):
+    """The lifecycle moves *actor* may make on *incident* right now."""
+    if not can(actor, Permission.WORK) or not can_see(actor, incident):
+        return []
+    return [t for t in transitions_from(incident.status) if actor.role.at_least(t.minimum_role)]
+
+
+def transition_incident(actor: User, number: int, target, *, expected_status=None,
+                        source=Source.WEB) -> Incident:
+    """Move an incident to *target*, if the lifecycle and *actor*'s role allow it."""
+    incident = _load(actor, number, for_update=True)
+    target = validation.choice(IncidentStatus, target, "status")
+    if expected_status and incident.status.value != str(expected_status):
+        raise InvalidTransition(
+            f"{incident.reference} is already {incident.status.value}; nothing was changed."
+        )
+    move = find_transition(incident.status, target)
+    if move is None:
+        raise InvalidTransition(
+            f"{incident.reference} is {incident.status.value}; it cannot move to {target.value}."
+        )
+    require(actor, Permission.WORK)
+    if not actor.role.at_least(move.minimum_role):
+        raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()}.")
+    old = incident.status
+    incident.status = target
+    now = utcnow()
+    if move.milestone:
+        setattr(incident, move.milestone, now)
+    for milestone in move.clears:
+        setattr(incident, milestone, None)
+    audit.record(incident, "status_changed", actor, source, field="status", old=old, new=target)
+    db.session.commit()
+    return incident
+
+
+def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB) -> Incident:
+    """Assign an incident: responders take it themselves, managers assign anyone."""
+    incident = _load(actor, number, for_update=True)
+    require(actor, Permission.WORK)
+    assignee_id = validation.optional_id(assignee_id, "assignee_id")
+    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
+        if not (assignee_id is None and incident.assignee_id == actor.id):
+            raise Forbidden("Only managers can assign incidents to someone else.")
+    assignee = _staff_member(assignee_id, incident.org_id, "assignee_id")
+    if incident.assignee_id == (assignee.id if assignee else None):
+        db.session.rollback()
+        return incident
+    old = incident.assignee.display_name if incident.assignee else None
+    incident.assignee = assignee
+    audit.record(incident, "assigned", actor, source, field="assignee", old=old,
+                 new=assignee.display_name if assignee else None)
+    db.session.commit()
+    return incident
+
+
+EDITABLE = ("title", "description", "severity", "product_area", "commander")
+
+
+def edit_incident(actor: User, number: int, *, source=Source.WEB, **changes) -> Incident:
+    """Change an incident's details; each changed field goes on the timeline."""
+    incident = _load(actor, number, for_update=True)
+    if not (can(actor, Permission.WORK) or incident.reporter_id == actor.id):
+        raise Forbidden("Only responders or the reporter can edit this incident.")
+    new = {
+        "title": validation.text(changes.get("title", incident.title), "title", max_length=TITLE_MAX),
+        "description": validation.text(changes.get("description", incident.description), "description",
+                                       max_length=DESCRIPTION_MAX, required=False),
+        "severity": validation.choice(Severity, changes.get("severity", incident.severity), "severity"),
+        "product_area": _product_area(changes.get("product_area_id", incident.product_area_id)),
+        "commander": _staff_member(changes.get("commander_id", incident.commander_id),
+                                   incident.org_id, "commander_id"),
+    }
+    if new["commander"] != incident.commander and not can(actor, Permission.WORK):
+        raise Forbidden("Only responders can change the incident commander.")
+    for field in EDITABLE:
+        old_value, new_value = getattr(incident, field), new[field]
+        if old_value == new_value:
+            continue
+        setattr(incident, field, new_value)
+        audit.record(incident, "edited", actor, source, field=field,
+                     old=_shown(old_value), new=_shown(new_value))
+    db.session.commit()
+    return incident
+
+
+def _shown(value):
+    if value is None:
+        return None
+    for attribute in ("display_name", "name", "label"):
+        if hasattr(value, attribute):
+            return getattr(value, attribute)
+    return value
+
+
+def comment_on_incident(actor: User, number: int, body, *, source=Source.WEB) -> Comment:
+    """Add a comment from *actor* to an incident they can see."""
+    incident = _load(actor, number)
+    require(actor, Permission.RAISE)
+    comment = Comment(incident_id=incident.id, author_id=actor.id,
+                      body=validation.text(body, "body", max_length=COMMENT_MAX, label="Comment"))
+    db.session.add(comment)
+    incident.updated_at = utcnow()
+    db.session.flush()
+    audit.record(incident, "commented", actor, source, new=comment.body[:200])
+    db.session.commit()
+    return comment
+
+
+def comments_for(incident: Incident):
+    return db.session.scalars(
+        select(Comment).where(Comment.incident_id == incident.id).order_by(Comment.created_at, Comment.id)
+    ).all()
+
+
+def delete_incident(actor: User, number: int, *, source=Source.WEB):
+    """Delete an incident; its audit trail stays, ending with the deletion."""
+    incident = _load(actor, number, for_update=True)
+    require(actor, Permission.DELETE, "Only admins can delete incidents.")
+    audit.record(incident, "deleted", actor, source, old=incident.title)
+    db.session.execute(delete(Comment).where(Comment.incident_id == incident.id))
+    db.session.delete(incident)
+    db.session.commit()
