@@ -9,6 +9,7 @@ from app.models import Comment, Incident, IncidentStatus, Organization, ProductA
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
 from app.services import audit, validation
+from app.services.events import emit
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from app.services.incident_lifecycle import find_transition, transitions_from
 from app.services.permissions import Permission, can, can_see, can_work_in, require, visible_filter
@@ -124,6 +125,7 @@ def declare_incident(actor: User, *, title, severity, description="", product_ar
     audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
+    emit("incident.declared", incident, actor, source)
     db.session.commit()
     return incident
 
@@ -160,6 +162,7 @@ def transition_incident(actor: User, number: int, target, *, expected_status=Non
     for milestone in move.clears:
         setattr(incident, milestone, None)
     audit.record(incident, "status_changed", actor, source, field="status", old=old, new=target)
+    emit("incident.status_changed", incident, actor, source, old=old, new=target)
     db.session.commit()
     return incident
 
@@ -180,6 +183,7 @@ def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB)
     incident.assignee = assignee
     audit.record(incident, "assigned", actor, source, field="assignee", old=old,
                  new=assignee.display_name if assignee else None)
+    emit("incident.assigned", incident, actor, source, assignee=assignee)
     db.session.commit()
     return incident
 
@@ -203,13 +207,17 @@ def edit_incident(actor: User, number: int, *, source=Source.WEB, **changes) -> 
     }
     if new["commander"] != incident.commander and not can(actor, Permission.WORK):
         raise Forbidden("Only responders can change the incident commander.")
+    changed = {}
     for field in EDITABLE:
         old_value, new_value = getattr(incident, field), new[field]
         if old_value == new_value:
             continue
         setattr(incident, field, new_value)
+        changed[field] = (old_value, new_value)
         audit.record(incident, "edited", actor, source, field=field,
                      old=_shown(old_value), new=_shown(new_value))
+    if changed:
+        emit("incident.edited", incident, actor, source, changes=changed)
     db.session.commit()
     return incident
 
@@ -233,6 +241,7 @@ def comment_on_incident(actor: User, number: int, body, *, source=Source.WEB) ->
     incident.updated_at = utcnow()
     db.session.flush()
     audit.record(incident, "commented", actor, source, new=comment.body[:200])
+    emit("incident.commented", incident, actor, source, comment=comment)
     db.session.commit()
     return comment
 
@@ -248,6 +257,7 @@ def delete_incident(actor: User, number: int, *, source=Source.WEB):
     incident = _load(actor, number, for_update=True)
     require(actor, Permission.DELETE, "Only admins can delete incidents.")
     audit.record(incident, "deleted", actor, source, old=incident.title)
+    emit("incident.deleted", incident, actor, source)
     db.session.execute(delete(Comment).where(Comment.incident_id == incident.id))
     db.session.delete(incident)
     db.session.commit()

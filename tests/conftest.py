@@ -1,0 +1,113 @@
+"""Fixtures: a fresh app and database per test, clients, sign-in and factories.
+
+The suite runs on a SQLite file by default and on PostgreSQL with `--postgres`
+(using TEST_DATABASE_URL; each xdist worker gets a database of its own).
+"""
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db as _db
+from config import TestingConfig, database_url
+from tests.factories import Factory
+from tests.support import RelayClient
+
+
+def pytest_addoption(parser):
+    parser.addoption("--postgres", action="store_true",
+                     help="run against PostgreSQL at TEST_DATABASE_URL instead of SQLite")
+
+
+@pytest.fixture(scope="session")
+def database_uri(request, tmp_path_factory, worker_id):
+    """The database this test process owns."""
+    if not request.config.getoption("--postgres"):
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'relay-test.db'}"
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.exit("--postgres needs TEST_DATABASE_URL", returncode=2)
+    url = make_url(database_url(base))
+    name = f"{url.database}_{worker_id}"
+    recreate_postgres_database(url, name)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def recreate_postgres_database(url, name):
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def make_config(uri, **overrides):
+    return type("TestConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": uri, **overrides})
+
+
+@pytest.fixture(scope="session")
+def _schema(database_uri):
+    app = create_app(make_config(database_uri))
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        _db.engine.dispose()
+    return database_uri
+
+
+@pytest.fixture
+def config_overrides():
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, config_overrides):
+    app = create_app(make_config(_schema, **config_overrides))
+    app.test_client_class = RelayClient
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        empty_tables()
+        _db.engine.dispose()
+
+
+def empty_tables():
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(_db)
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign *user* in on the shared test client (through the real login form)."""
+
+    def login(user, password=Factory.PASSWORD):
+        client.post("/auth/logout")
+        response = client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, f"could not sign in as {user.email}"
+        return client
+
+    return login

@@ -1,0 +1,57 @@
+"""Factories that build valid records with as little typing as possible."""
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from app.models import Incident, IncidentStatus, Organization, ProductArea, Role, Severity, User
+from app.models import next_number
+
+
+class Factory:
+    PASSWORD = "password123"
+    _hash = None
+    _seq = itertools.count(1)
+
+    def __init__(self, db):
+        self.db = db
+        self._provider = None
+
+    @classmethod
+    def password_hash(cls):
+        # scrypt is slow on purpose; hash the shared test password once.
+        if cls._hash is None:
+            cls._hash = generate_password_hash(cls.PASSWORD, method="scrypt")
+        return cls._hash
+
+    def _save(self, obj):
+        self.db.session.add(obj)
+        self.db.session.commit()
+        return obj
+
+    def org(self, name=None, provider=False):
+        n = next(self._seq)
+        name = name or f"Org {n}"
+        return self._save(Organization(name=name, slug=f"org-{n}", is_provider=provider))
+
+    def provider(self):
+        if self._provider is None:
+            self._provider = self.org("Provider", provider=True)
+        return self._provider
+
+    def user(self, role=Role.RESPONDER, org=None, email=None, name=None, active=True):
+        n = next(self._seq)
+        role = Role(role) if isinstance(role, str) else role
+        org = org or self.provider()
+        return self._save(User(email=email or f"{role.value}{n}@example.test", display_name=name or f"{role.label} {n}",
+                               role=role, org=org, active=active, password_hash=self.password_hash()))
+
+    def product_area(self, name=None, owners=()):
+        return self._save(ProductArea(name=name or f"Area {next(self._seq)}", description="", owners=list(owners)))
+
+    def incident(self, reporter=None, org=None, status=IncidentStatus.DETECTED, severity=Severity.SEV3,
+                 title=None, **fields):
+        reporter = reporter or self.user(Role.REPORTER, org=org)
+        incident = Incident(number=next_number("incident"), title=title or f"Incident {next(self._seq)}",
+                            description="", severity=severity, status=status,
+                            org_id=(org or reporter.org).id, reporter_id=reporter.id, **fields)
+        return self._save(incident)
