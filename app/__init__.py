@@ -3,6 +3,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
 from config import config_for
@@ -15,12 +16,20 @@ def create_app(config=None):
     app.config.from_object(config if config is not None and not isinstance(config, str)
                            else config_for(config))
     check_config(app)
+    app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in our URLs is a database id: 1 to 2**31-1, anything else is a 404."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def check_config(app):

@@ -18,9 +18,10 @@ class Factory:
 
     @classmethod
     def password_hash(cls):
-        # scrypt is slow on purpose; hash the shared test password once.
+        # The app hashes with scrypt, slow on purpose; test users get a cheap hash
+        # (check_password_hash reads the method from the hash) so sign-ins stay fast.
         if cls._hash is None:
-            cls._hash = generate_password_hash(cls.PASSWORD, method="scrypt")
+            cls._hash = generate_password_hash(cls.PASSWORD, method="pbkdf2:sha256:1000")
         return cls._hash
 
     def _save(self, obj):
@@ -42,7 +43,7 @@ class Factory:
         n = next(self._seq)
         role = Role(role) if isinstance(role, str) else role
         org = org or self.provider()
-        return self._save(User(email=email or f"{role.value}{n}@example.test", display_name=name or f"{role.label} {n}",
+        return self._save(User(email=email or f"{role.value}{n}@example.com", display_name=name or f"{role.label} {n}",
                                role=role, org=org, active=active, password_hash=self.password_hash()))
 
     def product_area(self, name=None, owners=()):

@@ -5,7 +5,7 @@ from app.admin import bp
 from app.admin.forms import ActionForm, EditUserForm, OrganizationForm, ProductAreaForm, UserForm
 from app.decorators import permission_required
 from app.forms import apply_errors
-from app.services import accounts
+from app.services import accounts, validation
 from app.services.errors import ValidationError
 from app.services.permissions import Permission
 
@@ -24,7 +24,7 @@ def _org_choices(form):
 @bp.route("/users")
 def users():
     q = request.args.get("q", "")[:100]
-    page = accounts.list_users(current_user, q=q, page=request.args.get("page", 1, type=int))
+    page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")))
     return render_template("admin/users.html", page=page, q=q, action_form=ActionForm())
 
 

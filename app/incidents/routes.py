@@ -6,7 +6,7 @@ from app.incidents import bp
 from app.incidents.choices import fill_filter_form, fill_incident_form, staff_choices
 from app.incidents.forms import AssignForm, CommentForm, ActionForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incidents
+from app.services import audit, incidents, validation
 from app.services.errors import InvalidTransition, ValidationError
 
 
@@ -17,7 +17,10 @@ def require_login():
 
 
 def _int(name):
-    return request.args.get(name, type=int) or None
+    try:
+        return validation.optional_id(request.args.get(name), name)
+    except ValidationError:
+        return None
 
 
 @bp.route("/")
@@ -28,7 +31,7 @@ def index():
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
         q=(form.q.data or "")[:100], sort=form.sort.data or "newest",
-        page=request.args.get("page", 1, type=int),
+        page=validation.page_number(request.args.get("page")),
     )
     page = incidents.list_incidents(current_user, filters)
     return render_template("incidents/index.html", page=page, form=form,

@@ -27,8 +27,14 @@ MINIMUM_ROLE = {
 }
 
 
+# Managing accounts spans every tenant, so only the provider's admins may do it.
+PROVIDER_ONLY = {Permission.MANAGE_USERS}
+
+
 def can(user: User, permission: Permission) -> bool:
-    return user.is_authenticated and user.role.at_least(MINIMUM_ROLE[permission])
+    if not user.is_authenticated or not user.role.at_least(MINIMUM_ROLE[permission]):
+        return False
+    return permission not in PROVIDER_ONLY or user.org.is_provider
 
 
 def require(user: User, permission: Permission, message: str | None = None):

@@ -39,3 +39,11 @@ def optional_id(value, field):
     if number < 1 or number > 2**31 - 1:
         raise ValidationError({field: "Choose a valid option."})
     return number
+
+
+def page_number(value, last=100_000):
+    """A page number from user input, kept within 1..*last*."""
+    try:
+        return min(max(int(value), 1), last)
+    except (TypeError, ValueError):
+        return 1
