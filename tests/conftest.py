@@ -25,21 +25,24 @@ def pytest_addoption(parser):
 def database_uri(request, tmp_path_factory, worker_id):
     """The database this test process owns."""
     if not request.config.getoption("--postgres"):
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'relay-test.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'relay-test.db'}"
+        return
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.exit("--postgres needs TEST_DATABASE_URL", returncode=2)
     url = make_url(database_url(base))
     name = f"{url.database}_{worker_id}"
     recreate_postgres_database(url, name)
-    return url.set(database=name).render_as_string(hide_password=False)
+    yield url.set(database=name).render_as_string(hide_password=False)
+    recreate_postgres_database(url, name, create=False)
 
 
-def recreate_postgres_database(url, name):
+def recreate_postgres_database(url, name, create=True):
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
 
 
