@@ -13,7 +13,10 @@ from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig, database_url
 from tests.factories import Factory
-from tests.support import RelayClient
+from tests.support import MemoryBytecodeCache, RelayClient
+
+# Each test gets a new app; sharing compiled templates between them keeps that cheap.
+TEMPLATE_CACHE = MemoryBytecodeCache()
 
 
 def pytest_addoption(parser):
@@ -70,6 +73,7 @@ def config_overrides():
 def app(_schema, config_overrides):
     app = create_app(make_config(_schema, **config_overrides))
     app.test_client_class = RelayClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         yield app
         _db.session.remove()

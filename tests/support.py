@@ -5,6 +5,7 @@ import re
 
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from jinja2 import BytecodeCache
 
 
 class RelayClient(FlaskClient):
@@ -39,3 +40,18 @@ class RelayClient(FlaskClient):
 def flashes(response):
     """The flash messages shown on a rendered page."""
     return [m.strip() for m in re.findall(r'role="alert">\s*(.*?)\s*<button', response.get_data(as_text=True), re.S)]
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole test run."""
+
+    def __init__(self):
+        self.store = {}
+
+    def load_bytecode(self, bucket):
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()

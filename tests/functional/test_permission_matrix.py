@@ -110,3 +110,24 @@ def test_provider_staff_see_every_org(client, factory, login_as, world):
     login_as(world["staff"])
     listing = client.get("/incidents/").get_data(as_text=True)
     assert theirs.title in listing and world["incident"].title in listing
+
+
+POST_ROUTES = [r for r in ROUTES if r[0] == "POST"]
+
+
+@pytest.mark.parametrize("token", [None, "forged", "x" * 4096])
+@pytest.mark.parametrize("method,path,data,minimum", POST_ROUTES, ids=[r[1] for r in POST_ROUTES])
+def test_every_form_refuses_a_forged_csrf_token(client, db, factory, login_as, world, token,
+                                                method, path, data, minimum):
+    from app.models import AuditEvent, Organization, ProductArea, User
+
+    login_as(factory.user(Role.ADMIN))
+    tables = (AuditEvent, Organization, ProductArea, User)
+    before = [db.session.query(t).count() for t in tables]
+    path, data = fill(world, path, data)
+    response = client.post(path, data={**data, "csrf_token": token})
+    assert response.status_code == 400
+    assert "Reload the page and try again." in response.get_data(as_text=True)
+    assert [db.session.query(t).count() for t in tables] == before
+    db.session.refresh(world["staff"])
+    assert world["staff"].active
