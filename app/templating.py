@@ -39,13 +39,17 @@ def timeago(value):
     return "just now"
 
 
-def duration(start, end):
-    if not start or not end:
-        return "—"
-    minutes = int((end - start).total_seconds() // 60)
+def duration_seconds(seconds):
+    minutes = int(seconds // 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) or "<1m"
+
+
+def duration(start, end):
+    if not start or not end:
+        return "—"
+    return duration_seconds((end - start).total_seconds())
 
 
 def register(app):
@@ -53,6 +57,7 @@ def register(app):
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
         duration=duration,
+        duration_seconds=duration_seconds,
         severity_badge=lambda s: SEVERITY_BADGES.get(getattr(s, "value", s), "secondary"),
         status_badge=lambda s: STATUS_BADGES.get(getattr(s, "value", s), "secondary"),
         app_name=app.config["APP_NAME"],

@@ -19,6 +19,8 @@ ROUTES = [
     ("POST", "/incidents/{n}/take", {}, RESPONDER),
     ("POST", "/incidents/{n}/assign", {"assignee_id": "{staff}"}, MANAGER),
     ("POST", "/incidents/{n}/delete", {}, ADMIN),
+    ("GET", "/analytics/", None, MANAGER),
+    ("GET", "/analytics/?days=365", None, MANAGER),
     ("GET", "/admin/users", None, ADMIN),
     ("GET", "/admin/users/new", None, ADMIN),
     ("POST", "/admin/users/new", {"email": "new@example.com", "display_name": "New", "role": "reporter",
