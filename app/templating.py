@@ -40,7 +40,7 @@ def timeago(value):
 
 
 def duration_seconds(seconds):
-    minutes = int(seconds // 60)
+    minutes = int(round(seconds) // 60)
     hours, minutes = divmod(minutes, 60)
     days, hours = divmod(hours, 24)
     return " ".join(f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n) or "<1m"
