@@ -37,6 +37,7 @@ PAGES = [
     ("list, page 2000", "/incidents/?page=2000"),
     ("list, by severity", "/incidents/?sort=severity"),
     ("dashboard", "/"),
+    ("analytics, 365 days", "/analytics/?days=365"),
 ]
 
 
