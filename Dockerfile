@@ -22,5 +22,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
 
-# Migrate, then serve. Workers x threads sized for a small box; tune with GUNICORN_CMD_ARGS.
-CMD ["sh", "-c", "flask db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers 2 --threads 4 --access-logfile - run:app"]
+# Migrate, then serve (gunicorn.conf.py: bind, workers, threads; tune with WEB_CONCURRENCY).
+CMD ["sh", "-c", "flask db upgrade && exec gunicorn run:app"]

@@ -62,3 +62,10 @@ def test_postgres_urls_use_the_psycopg_driver():
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_gunicorn_stops_at_once_without_a_secret_key(tmp_path):
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    result = run([str(gunicorn), "--bind", "127.0.0.1:0", "run:app"], tmp_path, RELAY_ENV="production")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set: refusing to start in production without one." in result.stderr

@@ -1,0 +1,19 @@
+"""gunicorn settings, read from the working directory by `gunicorn run:app`."""
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+accesslog = "-"
+# Load the app once in the master: a configuration error (no SECRET_KEY) then stops
+# the server with its one-line message instead of crash-looping workers.
+preload_app = True
+
+
+def post_fork(server, worker):
+    """Give each worker its own database connections, never the master's."""
+    from app.extensions import db
+    from run import app
+
+    with app.app_context():
+        db.engine.dispose(close=False)
