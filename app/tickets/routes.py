@@ -10,7 +10,7 @@ from app.services.permissions import Permission
 from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
-from app.tickets.csv import stream_csv
+from app.tickets.export import stream_csv
 from app.tickets.forms import ActionForm, AssignForm, CommentForm, FilterForm, PromoteForm, TicketForm
 from app.tickets.forms import TransitionForm
 
