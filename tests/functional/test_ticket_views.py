@@ -115,9 +115,9 @@ def test_promotion_through_the_web_links_both_pages(client, db, factory, respond
     assert response.headers["Location"].startswith("/incidents/")
     incident_page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Promoted from ticket" in incident_page and ticket.reference in incident_page
-    assert "SEV1" in incident_page and "Promoted from: " + ticket.reference in incident_page
+    assert "SEV1" in incident_page and f'Promoted from ticket <a href="/tickets/{ticket.number}">{ticket.reference}</a>' in incident_page
     ticket_page = client.get(f"/tickets/{ticket.number}").get_data(as_text=True)
-    assert 'data-testid="promoted"' in ticket_page and "Promoted to incident <strong>INC-1</strong>" in ticket_page
+    assert 'data-testid="promoted"' in ticket_page and 'Promoted to incident <a href="/incidents/1"><strong>INC-1</strong></a>' in ticket_page
     assert "Promote to incident" not in ticket_page  # the form is gone once promoted
     again = client.post(f"/tickets/{ticket.number}/promote", data={"severity": "sev2"})
     assert "already promoted to INC-1" in " ".join(flashes(client.get(again.headers["Location"])))
