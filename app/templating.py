@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from flask_login import current_user
 
+from app.markdown import render_markdown
 from app.services.permissions import Permission, can
 
 SEVERITY_BADGES = {"sev1": "danger", "sev2": "warning", "sev3": "info", "sev4": "secondary"}
@@ -53,7 +54,7 @@ def duration(start, end):
 
 
 def register(app):
-    app.jinja_env.filters.update(localtime=localtime, timeago=timeago)
+    app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown)
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
         duration=duration,
