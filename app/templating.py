@@ -58,6 +58,7 @@ def register(app):
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
         duration=duration,
+        now=lambda: datetime.now(timezone.utc).replace(tzinfo=None),
         duration_seconds=duration_seconds,
         severity_badge=lambda s: SEVERITY_BADGES.get(getattr(s, "value", s), "secondary"),
         status_badge=lambda s: STATUS_BADGES.get(getattr(s, "value", s), "secondary"),
