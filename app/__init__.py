@@ -58,6 +58,7 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.admin import bp as admin_bp
     from app.analytics import bp as analytics_bp
+    from app.attachments import bp as attachments_bp
     from app.auth import bp as auth_bp
     from app.incidents import bp as incidents_bp
     from app.main import bp as main_bp
@@ -67,6 +68,7 @@ def register_blueprints(app):
     app.register_blueprint(incidents_bp, url_prefix="/incidents")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
+    app.register_blueprint(attachments_bp, url_prefix="/attachments")
 
 
 def register_error_handlers(app):

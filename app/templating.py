@@ -6,6 +6,7 @@ from flask import current_app
 from flask_login import current_user
 
 from app.markdown import render_markdown
+from app.services.attachments import attachments_of
 from app.services.permissions import Permission, can
 
 SEVERITY_BADGES = {"sev1": "danger", "sev2": "warning", "sev3": "info", "sev4": "secondary"}
@@ -57,6 +58,7 @@ def register(app):
     app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown)
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
+        attachments_of=attachments_of,
         duration=duration,
         now=lambda: datetime.now(timezone.utc).replace(tzinfo=None),
         duration_seconds=duration_seconds,

@@ -1,4 +1,5 @@
 """The data model, one module per aggregate."""
+from app.models.attachment import Attachment
 from app.models.audit import AuditEvent, Source
 from app.models.comment import Comment
 from app.models.counter import Counter, next_number
@@ -9,7 +10,7 @@ from app.models.product_area import ProductArea, product_area_owners
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "OPEN_STATUSES",
+    "Attachment", "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "OPEN_STATUSES",
     "Organization", "ProductArea", "Role", "Severity", "Source", "User", "next_number",
     "product_area_owners",
 ]

@@ -1,4 +1,4 @@
-"""collab: audit hash chain
+"""collab: audit hash chain, attachments
 
 Revision ID: 3acf179d213b
 Revises: c3b9a9fbf4ba
@@ -61,8 +61,37 @@ def upgrade():
         batch_op.alter_column('prev_hash', existing_type=sa.String(length=64), nullable=False)
         batch_op.alter_column('hash', existing_type=sa.String(length=64), nullable=False)
 
+    op.create_table('attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=True),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('storage_key', sa.String(length=64), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_attachments_incident_id_incidents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_attachments_org_id_organizations')),
+    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], name=op.f('fk_attachments_uploader_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_attachments_storage_key'))
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index('ix_attachments_incident_created', ['incident_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachments_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attachments_uploader_id'), ['uploader_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attachments_uploader_id'))
+        batch_op.drop_index(batch_op.f('ix_attachments_org_id'))
+        batch_op.drop_index('ix_attachments_incident_created')
+
+    op.drop_table('attachments')
+
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_column('hash')
         batch_op.drop_column('prev_hash')
