@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed`, `flask audit verify`."""
+"""Command-line tools: `flask seed`, `flask worker`, `flask audit verify`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -40,6 +40,18 @@ def register(app):
     def seed(force):
         """Create the demo organizations, users and product areas."""
         seed_command(force)
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Deliver what is due and run due jobs once, then exit.")
+    def worker(once):
+        """Deliver the outbox and run scheduled jobs until SIGTERM."""
+        from app.notifications.runner import Worker
+
+        runner = Worker(current_app._get_current_object())
+        if once:
+            click.echo(f"Delivered {runner.tick()} message(s).")
+            return
+        runner.run_in_foreground()
 
     audit = AppGroup("audit", help="Audit trail tools.")
     app.cli.add_command(audit)

@@ -1,7 +1,7 @@
 """collab: audit hash chain, attachments
 
 Revision ID: 3acf179d213b
-Revises: c3b9a9fbf4ba
+Revises: 187341ae38b6
 Create Date: 2026-11-26 13:28:05.008565
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3acf179d213b'
-down_revision = 'c3b9a9fbf4ba'
+down_revision = '187341ae38b6'
 branch_labels = None
 depends_on = None
 
