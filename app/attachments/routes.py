@@ -1,13 +1,14 @@
-from flask import abort, flash, redirect, send_file, url_for
+from flask import abort, current_app, flash, redirect, send_file, url_for
 from flask_login import current_user, login_required
 
 from app.attachments import bp
 from app.attachments.forms import AttachmentForm
-from app.services import attachments, incidents
+from app.services import attachments, incidents, tickets
 from app.services.errors import ValidationError
 
 # The kinds of record that take attachments: how to load one, and its page.
-SUBJECTS = {"incidents": (incidents.get_incident, "incidents.detail")}
+SUBJECTS = {"incidents": (incidents.get_incident, "incidents.detail"),
+            "tickets": (tickets.get_ticket, "tickets.detail")}
 
 
 @bp.before_request
@@ -18,7 +19,7 @@ def require_login():
 
 @bp.route("/<kind>/<int:number>", methods=["POST"])
 def upload(kind, number):
-    if kind not in SUBJECTS:
+    if kind not in SUBJECTS or SUBJECTS[kind][1] not in current_app.view_functions:
         abort(404)
     load, page = SUBJECTS[kind]
     subject = load(current_user, number)

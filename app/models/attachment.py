@@ -1,7 +1,7 @@
-"""Files attached to an incident: screenshots and logs."""
+"""Files attached to an incident or a ticket: screenshots and logs."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,11 +13,18 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 class Attachment(db.Model):
     __tablename__ = "attachments"
-    __table_args__ = (Index("ix_attachments_incident_created", "incident_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_attachments_incident_created", "incident_id", "created_at"),
+        Index("ix_attachments_ticket_created", "ticket_id", "created_at"),
+        # An attachment belongs to exactly one record: an incident or a ticket.
+        CheckConstraint("(incident_id IS NULL AND ticket_id IS NOT NULL)"
+                        " OR (incident_id IS NOT NULL AND ticket_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))          # sanitized, for display only
     storage_key: Mapped[str] = mapped_column(String(64), unique=True)  # random, never from the user

@@ -1,11 +1,11 @@
-"""Attachments: screenshots and logs on incidents, stored outside the web root."""
+"""Attachments: screenshots and logs on incidents and tickets, stored outside the web root."""
 import hashlib
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Attachment, Incident, Source, User
+from app.models import Attachment, Incident, Source, Ticket, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
@@ -14,7 +14,7 @@ from app.services.uploads import check_upload
 from app.storage import new_key, storage
 
 # Which column of Attachment points at each kind of subject.
-SUBJECT_COLUMNS = {Incident: "incident_id"}
+SUBJECT_COLUMNS = {Incident: "incident_id", Ticket: "ticket_id"}
 
 
 def _column(subject) -> str:

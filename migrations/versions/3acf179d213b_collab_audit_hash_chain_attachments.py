@@ -65,6 +65,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=True),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('uploader_id', sa.Integer(), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
     sa.Column('storage_key', sa.String(length=64), nullable=False),
@@ -73,13 +74,16 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_attachments_incident_id_incidents'), ondelete='CASCADE'),
+    sa.CheckConstraint('(incident_id IS NULL AND ticket_id IS NOT NULL) OR (incident_id IS NOT NULL AND ticket_id IS NULL)', name=op.f('ck_attachments_one_subject')),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_attachments_org_id_organizations')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_attachments_ticket_id_tickets'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], name=op.f('fk_attachments_uploader_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
     sa.UniqueConstraint('storage_key', name=op.f('uq_attachments_storage_key'))
     )
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index('ix_attachments_incident_created', ['incident_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_attachments_ticket_created', ['ticket_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachments_uploader_id'), ['uploader_id'], unique=False)
 
@@ -88,6 +92,7 @@ def downgrade():
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_uploader_id'))
         batch_op.drop_index(batch_op.f('ix_attachments_org_id'))
+        batch_op.drop_index('ix_attachments_ticket_created')
         batch_op.drop_index('ix_attachments_incident_created')
 
     op.drop_table('attachments')

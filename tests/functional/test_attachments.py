@@ -207,3 +207,32 @@ def test_deleting_an_incident_removes_its_files(app, client, db, factory, login_
     import os
     assert count(db) == 0
     assert not os.path.exists(app.config["ATTACHMENTS_DIR"] + f"/{key[:2]}/{key}")
+
+
+def _file(data, name):
+    from werkzeug.datastructures import FileStorage
+    return FileStorage(io.BytesIO(data), filename=name)
+
+
+def test_tickets_take_attachments_too(client, db, factory, login_as):
+    from app.services import attachments, tickets
+
+    customer = factory.user(Role.REPORTER, org=factory.org())
+    ticket = tickets.create_ticket(customer, title="Cannot log in", details="See screenshot")
+    attachment = attachments.add_attachment(customer, ticket, _file(PNG, "login.png"))
+    assert (attachment.ticket_id, attachment.incident_id, attachment.org_id) == (ticket.id, None, customer.org_id)
+    assert attachments.attachments_of(ticket) == [attachment]
+    assert audit.timeline("ticket", ticket.id)[-1].action == "attachment_added"
+    login_as(customer)
+    assert client.get(f"/attachments/{attachment.id}").data == PNG
+    login_as(factory.user(Role.MANAGER, org=factory.org()))
+    assert client.get(f"/attachments/{attachment.id}").status_code == 404
+
+
+def test_service_refuses_someone_who_cannot_see_the_record(db, factory, incident):
+    from app.services import attachments
+    from app.services.errors import NotFound
+
+    with pytest.raises(NotFound):
+        attachments.add_attachment(factory.user(Role.MANAGER, org=factory.org()), incident, _file(LOG, "a.log"))
+    assert count(db) == 0
