@@ -4,12 +4,13 @@ from app.models.comment import Comment
 from app.models.counter import Counter, next_number
 from app.models.delivery import Delivery, DeliveryState
 from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severity
+from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "OPEN_STATUSES",
+    "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "JobRun", "NotificationOptOut", "OPEN_STATUSES",
     "Organization", "ProductArea", "Role", "Severity", "Source", "User", "next_number",
     "product_area_owners",
 ]
