@@ -1,5 +1,6 @@
 """The data model, one module per aggregate."""
 from app.models.audit import AuditEvent, Source
+from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
 from app.models.counter import Counter, next_number
 from app.models.delivery import Delivery, DeliveryState
@@ -7,10 +8,13 @@ from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severit
 from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
+from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "JobRun", "NotificationOptOut", "OPEN_STATUSES",
-    "Organization", "ProductArea", "Role", "Severity", "Source", "User", "next_number",
+    "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "IssueType",
+    "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
+    "Organization", "Priority", "ProductArea", "Role", "Severity", "Source", "Ticket", "TicketStatus", "User",
+    "next_number",
     "product_area_owners",
 ]

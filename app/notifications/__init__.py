@@ -9,11 +9,12 @@ log = logging.getLogger("relay.mail")
 
 def register(app):
     """Load the deliverers and subscribers; in development, `flask run` gets a worker thread too."""
-    from app.notifications import email, incident_emails  # noqa: F401  (deliverer and subscribers)
+    # The email deliverer, the subscribers and the scheduled jobs register themselves on import.
+    from app.notifications import email, incident_emails, jobs, ticket_emails, ticket_jobs  # noqa: F401
 
     if app.config.get("ENV_NAME") != "development":
         return
-    if email.mail_to_log(app):
+    if email.mail_to_log(app) and _command() in ("run", "worker"):
         log.warning("MAIL_SERVER is not set: email is written to this log instead of being sent.")
     if app.config["RELAY_INPROCESS_WORKER"] and _serving_with_flask_run(app):
         from app.notifications.runner import Worker
@@ -22,10 +23,15 @@ def register(app):
         log.info("Outbox worker running inside `flask run` (RELAY_INPROCESS_WORKER=0 to turn it off).")
 
 
+def _command():
+    context = click.get_current_context(silent=True)
+    return context.info_name if context is not None else None
+
+
 def _serving_with_flask_run(app) -> bool:
     """True in the process that will serve requests for `flask run` (the reloader's child, if any)."""
     context = click.get_current_context(silent=True)
-    if context is None or context.info_name != "run":
+    if _command() != "run":
         return False
     reload = context.params.get("reload")
     uses_reloader = app.debug if reload is None else reload

@@ -1,45 +1,42 @@
-"""The scheduled jobs: the weekly summary (and, with tickets, reminders and the stale report)."""
+"""The weekly summary: opened, resolved, still open by severity or priority, and MTTR."""
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import OPEN_STATUSES, Incident, Organization, Role, Severity, User
+from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, Role, Severity, Ticket
 from app.models.sql import seconds_between
 from app.notifications.mailer import absolute_url, queue_email
+from app.notifications.recipients import provider_staff
 from app.notifications.scheduler import job
 
 
-def provider_staff(*roles):
-    """Active users of the provider organization with one of *roles* (they see every tenant)."""
-    return db.session.scalars(select(User).join(Organization, User.org_id == Organization.id).where(
-        Organization.is_provider.is_(True), User.active.is_(True), User.role.in_(roles)).order_by(User.id)).all()
-
-
-def admin_recipients():
-    return provider_staff(Role.ADMIN)
-
-
-def incident_week(since, until):
-    """What happened to incidents between *since* and *until*: counts, open by severity, MTTR."""
-    opened = db.session.scalar(select(func.count()).where(Incident.created_at >= since, Incident.created_at < until))
+def week_of(model, open_statuses, level_column, levels, since, until):
+    """Counts for one kind of record between *since* and *until*, and what is still open now."""
+    opened = db.session.scalar(select(func.count()).select_from(model)
+                               .where(model.created_at >= since, model.created_at < until))
     resolved, mttr = db.session.execute(
-        select(func.count(), func.avg(seconds_between(Incident.created_at, Incident.resolved_at)))
-        .where(Incident.resolved_at >= since, Incident.resolved_at < until)).one()
-    open_by = dict(db.session.execute(select(Incident.severity, func.count())
-                                      .where(Incident.status.in_(OPEN_STATUSES)).group_by(Incident.severity)).all())
+        select(func.count(), func.avg(seconds_between(model.created_at, model.resolved_at)))
+        .where(model.resolved_at >= since, model.resolved_at < until)).one()
+    still_open = dict(db.session.execute(select(level_column, func.count())
+                                         .where(model.status.in_(open_statuses)).group_by(level_column)).all())
     return {"opened": opened, "resolved": resolved, "mttr_hours": None if mttr is None else float(mttr) / 3600,
-            "still_open": [(severity.label, open_by.get(severity, 0)) for severity in Severity]}
+            "still_open": [(level.label, still_open.get(level, 0)) for level in levels]}
 
 
 def weekly_sections(since, until):
-    """The sections of the weekly summary; tickets add theirs here."""
-    return [("Incidents", incident_week(since, until), absolute_url("incidents.index"))]
+    """(title, numbers, link) for incidents by severity and tickets by priority."""
+    return [
+        ("Incidents", week_of(Incident, OPEN_STATUSES, Incident.severity, list(Severity), since, until),
+         absolute_url("incidents.index")),
+        ("Tickets", week_of(Ticket, OPEN_TICKET_STATUSES, Ticket.priority, list(reversed(Priority)), since, until),
+         absolute_url("tickets.index", fallback="/tickets/")),
+    ]
 
 
 @job("weekly_summary", "WEEKLY_SUMMARY_AT")
 def weekly_summary(period_start):
-    """Monday's numbers for the week before: opened, resolved, still open, MTTR."""
+    """The week before *period_start*, to the provider's admins and managers."""
     since = period_start - timedelta(days=7)
     sections = weekly_sections(since, period_start)
     queued = 0

@@ -1,13 +1,22 @@
 """Queue an email for a person: check their preferences, render both templates, write the outbox row."""
+from uuid import uuid4
+
 from flask import current_app, render_template
+from werkzeug.routing import BuildError
 
 from app.notifications.outbox import enqueue
 from app.services.notification_settings import wants
+from app.services.permissions import can_see
 
 
-def absolute_url(endpoint, **values) -> str:
+def absolute_url(endpoint, fallback=None, **values) -> str:
     """A link for an email: BASE_URL plus the page's path (works without a request)."""
-    path = current_app.url_map.bind("relay.invalid").build(endpoint, values)
+    try:
+        path = current_app.url_map.bind("relay.invalid").build(endpoint, values)
+    except BuildError:
+        if fallback is None:
+            raise
+        path = fallback
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
@@ -36,3 +45,16 @@ def people(*groups, exclude=None):
             seen.add(user.id)
             result.append(user)
     return result
+
+
+def notify(event, recipients, template, subject, link, critical=False, kind=None, **context):
+    """Queue *template* about the event's record for each recipient who may see it, never the actor."""
+    record = event.subject
+    token = uuid4().hex[:16]  # one per event: the same event never mails a person twice
+    for user in people(recipients, exclude=event.actor):
+        if not can_see(user, record):
+            continue
+        queue_email(user, kind or event.name, template, f"[{record.reference}] {subject}",
+                    dedup_key=f"{event.name}:{record.reference}:{token}",
+                    ordering_key=f"email:{user.id}:{record.reference}", critical=critical,
+                    actor=event.actor, link=link, **context)
