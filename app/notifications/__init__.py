@@ -3,6 +3,7 @@ import logging
 import os
 
 import click
+from flask.helpers import get_debug_flag
 
 log = logging.getLogger("relay.mail")
 
@@ -30,9 +31,9 @@ def _command():
 
 def _serving_with_flask_run(app) -> bool:
     """True in the process that will serve requests for `flask run` (the reloader's child, if any)."""
-    context = click.get_current_context(silent=True)
     if _command() != "run":
         return False
+    context = click.get_current_context()
     reload = context.params.get("reload")
-    uses_reloader = app.debug if reload is None else reload
+    uses_reloader = get_debug_flag() if reload is None else reload  # how `flask run` decides
     return not uses_reloader or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
