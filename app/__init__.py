@@ -63,6 +63,7 @@ def register_blueprints(app):
     from app.auth import bp as auth_bp
     from app.incidents import bp as incidents_bp
     from app.main import bp as main_bp
+    from app.preferences import bp as preferences_bp
     from app.tickets import bp as tickets_bp
 
     app.register_blueprint(main_bp)
@@ -72,6 +73,7 @@ def register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
+    app.register_blueprint(preferences_bp, url_prefix="/account")
 
 
 def register_error_handlers(app):
