@@ -62,6 +62,14 @@ class Config:
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "Relay <relay@localhost>")
 
+    # Slack: without a bot token and signing secret the Slack endpoints answer 404.
+    SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET")
+    SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN")
+    SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
+    SLACK_INCIDENTS_CHANNEL = env("SLACK_INCIDENTS_CHANNEL")
+    SLACK_TICKETS_CHANNEL = env("SLACK_TICKETS_CHANNEL")
+    SLACK_ADMIN_CHANNEL = env("SLACK_ADMIN_CHANNEL")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -77,6 +85,8 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    SLACK_SIGNING_SECRET = None
+    SLACK_BOT_TOKEN = None
 
 
 class ProductionConfig(Config):

@@ -24,6 +24,10 @@ def seed_command(force=False):
 
 
 def register(app):
+    from app.slack.manifest import slack_cli
+
+    app.cli.add_command(slack_cli)
+
     @app.cli.command("seed")
     @click.option("--force", is_flag=True, help="Seed even when RELAY_ENV=production.")
     def seed(force):

@@ -6,10 +6,12 @@ from app.models.delivery import Delivery, DeliveryState
 from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severity
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
+from app.models.slack import SlackMessage, SlackReceipt
 from app.models.user import Role, User
 
 __all__ = [
     "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "OPEN_STATUSES",
-    "Organization", "ProductArea", "Role", "Severity", "Source", "User", "next_number",
+    "Organization", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "User",
+    "next_number",
     "product_area_owners",
 ]

@@ -1,0 +1,114 @@
+"""Fixtures for the Slack front: the Web API stand-in, signed requests, and delivering the outbox."""
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Delivery, DeliveryState
+from app.notifications.registry import DELIVERERS, PermanentFailure
+from tests.slack_standin import SlackStandin
+
+SECRET = "test-signing-secret"
+INCIDENTS_CHANNEL = "CINCIDENTS"
+TICKETS_CHANNEL = "CTICKETS"
+
+
+@pytest.fixture
+def slack_api():
+    standin = SlackStandin().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def config_overrides(slack_api):
+    return {"SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": slack_api.token, "SLACK_API_URL": slack_api.url,
+            "SLACK_INCIDENTS_CHANNEL": INCIDENTS_CHANNEL, "SLACK_TICKETS_CHANNEL": TICKETS_CHANNEL}
+
+
+def sign(body: str, timestamp=None, secret=SECRET):
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+class SlackClient:
+    """Sends signed requests the way Slack does."""
+
+    def __init__(self, client, standin):
+        self.client = client
+        self.standin = standin
+
+    def post(self, path, body, content_type="application/x-www-form-urlencoded", headers=None):
+        return self.client.post(path, data=body, content_type=content_type,
+                                headers={**sign(body), **(headers or {})})
+
+    def command(self, command, text="", user_id="UALICE", trigger_id="T-1", channel_id="CGENERAL"):
+        return self.post("/slack/commands", urlencode({
+            "command": command, "text": text, "user_id": user_id, "trigger_id": trigger_id,
+            "channel_id": channel_id, "response_url": self.standin.response_url("cmd")}))
+
+    def interact(self, payload):
+        return self.post("/slack/interactions", urlencode({"payload": json.dumps(payload)}))
+
+    def event(self, body, headers=None):
+        return self.post("/slack/events", json.dumps(body), "application/json", headers)
+
+    def press(self, user_id, action_id, value, channel="CSOMEWHERE"):
+        return self.interact({
+            "type": "block_actions", "user": {"id": user_id}, "channel": {"id": channel},
+            "response_url": self.standin.response_url("press"),
+            "actions": [{"action_id": action_id, "value": value, "type": "button"}]})
+
+    def submit(self, user_id, callback_id, values, view_id="V1"):
+        return self.interact({"type": "view_submission", "user": {"id": user_id},
+                              "view": {"id": view_id, "callback_id": callback_id, "private_metadata": "",
+                                       "state": {"values": values}}})
+
+
+@pytest.fixture
+def slack(client, slack_api):
+    return SlackClient(client, slack_api)
+
+
+def text_value(value):
+    return {"value": {"type": "plain_text_input", "value": value}}
+
+
+def select_value(value):
+    return {"value": {"type": "static_select", "selected_option": {"value": value} if value else None}}
+
+
+def user_value(user_id):
+    return {"value": {"type": "users_select", "selected_user": user_id}}
+
+
+def deliver_slack(rounds=20):
+    """Deliver pending Slack deliveries in id order, holding back the rest of a lane after a failure."""
+    delivered = 0
+    for _ in range(rounds):
+        pending = db.session.scalars(select(Delivery).where(
+            Delivery.channel == "slack", Delivery.state == DeliveryState.PENDING).order_by(Delivery.id)).all()
+        if not pending:
+            break
+        blocked = set()
+        for delivery in pending:
+            if delivery.ordering_key and delivery.ordering_key in blocked:
+                continue
+            delivery.attempts += 1
+            try:
+                DELIVERERS["slack"](delivery)
+                delivery.state = DeliveryState.DELIVERED
+                delivered += 1
+            except PermanentFailure as error:
+                delivery.state, delivery.last_error = DeliveryState.FAILED, str(error)
+            except Exception as error:  # noqa: BLE001  (a failed attempt; try again next round)
+                delivery.last_error = str(error)
+                blocked.add(delivery.ordering_key)
+            db.session.commit()
+    return delivered
