@@ -22,6 +22,7 @@ class Call:
     method: str
     args: dict
     at: float = field(default_factory=time.monotonic)
+    error: str | None = None   # what the stand-in answered when it failed the call
 
 
 class SlackStandin:
@@ -32,6 +33,7 @@ class SlackStandin:
         self.channels: dict[str, dict] = {}          # id -> {"name", "members"}
         self.messages: dict[tuple[str, str], dict] = {}
         self.pins: set[tuple[str, str]] = set()
+        self.known_channels: set[str] = set()        # channels that exist besides those created
         self.delay = 0.0
         self._failures = defaultdict(list)           # method or "*" -> [(error, status, headers)]
         self._ids = itertools.count(1)
@@ -52,7 +54,11 @@ class SlackStandin:
         self.fail(method, "ratelimited", times, status=429, retry_after=retry_after)
 
     def calls_to(self, method):
+        """Arguments of every call to *method*, failed ones included."""
         return [c.args for c in self.calls if c.method == method]
+
+    def succeeded(self, method):
+        return [c.args for c in self.calls if c.method == method and c.error is None]
 
     def methods(self):
         return [c.method for c in self.calls]
@@ -119,21 +125,23 @@ class SlackStandin:
         method = path.removeprefix("/api/")
         if isinstance(args.get("blocks"), str):
             args["blocks"] = json.loads(args["blocks"])
+        call = Call(method, args)
         with self._lock:
-            self.calls.append(Call(method, args))
+            self.calls.append(call)
             queue = self._failures.get(method) or self._failures.get("*")
             failure = queue.pop(0) if queue else None
-        if failure:
-            error, status, headers = failure
-            return status, {"ok": False, "error": error}, headers
-        if authorization != f"Bearer {self.token}":
-            return 200, {"ok": False, "error": "invalid_auth"}, {}
-        handler = getattr(self, "api_" + method.replace(".", "_"), None)
-        if handler is None:
-            return 200, {"ok": False, "error": "unknown_method"}, {}
-        with self._lock:
-            body = handler(args)
-        return 200, body, {}
+            status, headers = 200, {}
+            if failure:
+                error, status, headers = failure
+                body = {"ok": False, "error": error}
+            elif authorization != f"Bearer {self.token}":
+                body = {"ok": False, "error": "invalid_auth"}
+            elif not hasattr(self, "api_" + method.replace(".", "_")):
+                body = {"ok": False, "error": "unknown_method"}
+            else:
+                body = getattr(self, "api_" + method.replace(".", "_"))(args)
+            call.error = body.get("error")
+        return status, body, headers
 
     def _ts(self):
         return f"{int(time.time())}.{next(self._ids):06d}"
@@ -168,7 +176,7 @@ class SlackStandin:
 
     def api_chat_postMessage(self, args):
         channel, ts = args.get("channel"), self._ts()
-        if not channel:
+        if not (channel in self.channels or channel in self.known_channels or str(channel).startswith("U")):
             return self._error("channel_not_found")
         self.messages[(channel, ts)] = {"text": args.get("text"), "blocks": args.get("blocks"),
                                         "thread_ts": args.get("thread_ts")}

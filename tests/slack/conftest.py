@@ -21,6 +21,7 @@ TICKETS_CHANNEL = "CTICKETS"
 @pytest.fixture
 def slack_api():
     standin = SlackStandin().start()
+    standin.known_channels.update({INCIDENTS_CHANNEL, TICKETS_CHANNEL, "CGENERAL"})
     yield standin
     standin.stop()
 
@@ -43,10 +44,14 @@ class SlackClient:
     def __init__(self, client, standin):
         self.client = client
         self.standin = standin
+        self._sent = 0
 
     def post(self, path, body, content_type="application/x-www-form-urlencoded", headers=None):
+        # Slack signs each delivery (retries too) afresh: keep identical bodies from looking replayed.
+        self._sent += 1
+        stamp = int(time.time()) - self._sent % 120
         return self.client.post(path, data=body, content_type=content_type,
-                                headers={**sign(body), **(headers or {})})
+                                headers={**sign(body, stamp), **(headers or {})})
 
     def command(self, command, text="", user_id="UALICE", trigger_id="T-1", channel_id="CGENERAL"):
         return self.post("/slack/commands", urlencode({
@@ -112,3 +117,31 @@ def deliver_slack(rounds=20):
                 blocked.add(delivery.ordering_key)
             db.session.commit()
     return delivered
+
+
+@pytest.fixture
+def live_app(app):
+    """The app served over real HTTP on 127.0.0.1 (threaded, like a production worker)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def http_post(url, body, content_type="application/x-www-form-urlencoded"):
+    """POST a signed body like Slack does, over HTTP; returns (status, text)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body.encode(), method="POST",
+                                     headers={"Content-Type": content_type, **sign(body)})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
