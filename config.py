@@ -69,6 +69,8 @@ class Config:
     SLACK_INCIDENTS_CHANNEL = env("SLACK_INCIDENTS_CHANNEL")
     SLACK_TICKETS_CHANNEL = env("SLACK_TICKETS_CHANNEL")
     SLACK_ADMIN_CHANNEL = env("SLACK_ADMIN_CHANNEL")
+    # Slack waits 3 s for an answer; the one inline call (views.open) must give up before that.
+    SLACK_REQUEST_TIMEOUT = float(env("SLACK_REQUEST_TIMEOUT", "2.5"))
 
 
 class DevelopmentConfig(Config):

@@ -17,6 +17,10 @@ from urllib.parse import parse_qsl, urlparse
 CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
 
+class Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many clients at once (the benchmark) must not wait on the backlog
+
+
 @dataclass
 class Call:
     method: str
@@ -94,7 +98,7 @@ class SlackStandin:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self

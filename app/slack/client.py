@@ -29,5 +29,6 @@ def worker_client() -> WebClient:
 
 def request_client() -> WebClient:
     """For the one call a handler cannot defer (views.open): no retries, Slack waits only 3 s."""
-    return WebClient(token=current_app.config["SLACK_BOT_TOKEN"], base_url=_base_url(), timeout=2.5,
+    return WebClient(token=current_app.config["SLACK_BOT_TOKEN"], base_url=_base_url(),
+                     timeout=current_app.config.get("SLACK_REQUEST_TIMEOUT", 2.5),
                      retry_handlers=[])

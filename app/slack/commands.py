@@ -1,6 +1,7 @@
 """Slash commands: each answers at once, opening a modal (the one Slack call that cannot wait) or replying."""
 from slack_sdk.errors import SlackApiError
 
+from app.extensions import db
 from app.services import accounts
 from app.slack import views
 from app.slack.client import request_client
@@ -11,12 +12,15 @@ def open_modal(trigger_id, view):
     """Open *view*; an expired trigger or a Slack error becomes a note to the user."""
     if not trigger_id:
         return ephemeral("Slack sent no trigger id, so Relay cannot open the form. Try again.")
+    db.session.commit()  # hand the connection back to the pool while we wait on Slack
     try:
         request_client().views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as error:
         if error.response.get("error") == "expired_trigger_id":
             return ephemeral("Slack gave Relay too little time to open the form. Please run the command again.")
         return ephemeral(f"Relay could not open the form: Slack said {error.response.get('error')}.")
+    except OSError:  # timeouts and refused connections: Slack is slow or unreachable
+        return ephemeral("Slack did not answer Relay in time, so the form could not open. Please try again.")
     return None
 
 

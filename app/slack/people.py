@@ -13,11 +13,14 @@ NO_PASSWORD = "!slack"
 
 
 def _profile(slack_user_id):
+    db.session.commit()  # no connection held while Slack answers
     try:
         user = request_client().users_info(user=slack_user_id)["user"]
     except SlackApiError as error:
         raise DomainError(f"Relay could not look you up in Slack ({error.response.get('error')}); "
                           "try again in a moment.")
+    except OSError:
+        raise DomainError("Slack did not answer when Relay looked you up; try again in a moment.")
     profile = user.get("profile") or {}
     name = profile.get("real_name") or user.get("real_name") or user.get("name") or slack_user_id
     return (profile.get("email") or "").strip().lower() or None, name[:100]

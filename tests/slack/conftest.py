@@ -44,12 +44,14 @@ class SlackClient:
     def __init__(self, client, standin):
         self.client = client
         self.standin = standin
-        self._sent = 0
+        self._signed = set()
 
     def post(self, path, body, content_type="application/x-www-form-urlencoded", headers=None):
         # Slack signs each delivery (retries too) afresh: keep identical bodies from looking replayed.
-        self._sent += 1
-        stamp = int(time.time()) - self._sent % 120
+        stamp = int(time.time())
+        while (body, stamp) in self._signed:
+            stamp -= 1
+        self._signed.add((body, stamp))
         return self.client.post(path, data=body, content_type=content_type,
                                 headers={**sign(body, stamp), **(headers or {})})
 

@@ -184,3 +184,10 @@ def test_nothing_goes_to_slack_when_it_is_not_configured(client, factory, db, lo
     client.post("/incidents/new", data={"title": "Web only", "severity": "sev3"})
     assert db.session.scalar(select(func.count(Incident.id))) == 1
     assert db.session.scalar(select(func.count(Delivery.id))) == 0
+
+
+def test_a_slow_slack_is_explained_before_slack_gives_up(slack, slack_api, app):
+    app.config["SLACK_REQUEST_TIMEOUT"] = 0.2
+    slack_api.delay = 0.6
+    response = slack.command("/incident")
+    assert "did not answer Relay in time" in response.json["text"]
