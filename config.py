@@ -61,6 +61,17 @@ class Config:
     MAIL_USERNAME = env("MAIL_USERNAME")
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env("MAIL_DEFAULT_SENDER", "Relay <relay@localhost>")
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)
+    # Flask-Mail would silently drop mail whenever TESTING is on; the tests use a real SMTP server.
+    MAIL_SUPPRESS_SEND = False
+
+    # The outbox worker (`flask worker`).
+    WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "2"))
+    WORKER_BATCH_SIZE = env_int("WORKER_BATCH_SIZE", 20)
+    WORKER_MAX_ATTEMPTS = env_int("WORKER_MAX_ATTEMPTS", 8)
+    WORKER_BACKOFF_BASE_SECONDS = env_int("WORKER_BACKOFF_BASE_SECONDS", 30)
+    WORKER_BACKOFF_MAX_SECONDS = env_int("WORKER_BACKOFF_MAX_SECONDS", 3600)
+    WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 300)
 
     # Slack: without a bot token and signing secret the Slack endpoints answer 404.
     SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET")

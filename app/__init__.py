@@ -22,6 +22,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_notifications(app)
     return app
 
 
@@ -79,6 +80,12 @@ def register_error_handlers(app):
 
 def register_template_helpers(app):
     from app.templating import register
+
+    register(app)
+
+
+def register_notifications(app):
+    from app.notifications import register
 
     register(app)
 

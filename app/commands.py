@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed`."""
+"""Command-line tools: `flask seed`, `flask worker`."""
 import click
 from flask import current_app
 
@@ -33,3 +33,15 @@ def register(app):
     def seed(force):
         """Create the demo organizations, users and product areas."""
         seed_command(force)
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Deliver what is due and run due jobs once, then exit.")
+    def worker(once):
+        """Deliver the outbox and run scheduled jobs until SIGTERM."""
+        from app.notifications.runner import Worker
+
+        runner = Worker(current_app._get_current_object())
+        if once:
+            click.echo(f"Delivered {runner.tick()} message(s).")
+            return
+        runner.run_in_foreground()

@@ -13,6 +13,7 @@ from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig, database_url
 from tests.factories import Factory
+from tests.smtp import SMTPServer
 from tests.support import MemoryBytecodeCache, RelayClient
 
 # Each test gets a new app; sharing compiled templates between them keeps that cheap.
@@ -118,3 +119,12 @@ def login_as(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback; the app's mail goes to it (see tests/smtp.py)."""
+    server = SMTPServer().start()
+    app.config.update(MAIL_SERVER=server.host, MAIL_PORT=server.port)
+    yield server
+    server.stop()

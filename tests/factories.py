@@ -3,8 +3,8 @@ import itertools
 
 from werkzeug.security import generate_password_hash
 
-from app.models import Incident, IncidentStatus, Organization, ProductArea, Role, Severity, User
-from app.models import next_number
+from app.models import Campaign, Incident, IncidentStatus, IssueType, Organization, Priority, ProductArea, Role
+from app.models import Severity, Ticket, TicketStatus, User, next_number
 
 
 class Factory:
@@ -56,3 +56,17 @@ class Factory:
                             description="", severity=severity, status=status,
                             org_id=(org or reporter.org).id, reporter_id=reporter.id, **fields)
         return self._save(incident)
+
+    def campaign(self, name=None, active=True, position=0):
+        return self._save(Campaign(name=name or f"Campaign {next(self._seq)}", active=active, position=position))
+
+    def issue_type(self, name=None, active=True, position=0):
+        return self._save(IssueType(name=name or f"Issue type {next(self._seq)}", active=active, position=position))
+
+    def ticket(self, reporter=None, org=None, status=TicketStatus.OPEN, priority=Priority.MEDIUM, title=None,
+               **fields):
+        reporter = reporter or self.user(Role.REPORTER, org=org)
+        ticket = Ticket(number=next_number("ticket"), title=title or f"Ticket {next(self._seq)}", details="",
+                        priority=priority, status=status, org_id=(org or reporter.org).id,
+                        reporter_id=reporter.id, **fields)
+        return self._save(ticket)

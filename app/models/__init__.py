@@ -1,5 +1,6 @@
 """The data model, one module per aggregate."""
 from app.models.audit import AuditEvent, Source
+from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
 from app.models.counter import Counter, next_number
 from app.models.delivery import Delivery, DeliveryState
@@ -7,11 +8,14 @@ from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severit
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
 from app.models.slack import SlackMessage, SlackReceipt
+from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "OPEN_STATUSES",
-    "Organization", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "User",
+    "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "IssueType",
+    "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
+    "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
+    "TicketStatus", "User",
     "next_number",
     "product_area_owners",
 ]

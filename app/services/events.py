@@ -35,6 +35,13 @@ def subscribe(*names):
     return decorator
 
 
+def unsubscribe(fn, *names):
+    """Remove *fn* from events *names* (tests that add a subscriber take it away again)."""
+    for name in names:
+        if fn in _subscribers[name]:
+            _subscribers[name].remove(fn)
+
+
 def emit(name, subject, actor=None, source=Source.WEB, **data):
     event = Event(name, subject, actor, Source(source), data)
     for fn in _subscribers[name] + _subscribers["*"]:

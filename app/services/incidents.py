@@ -95,19 +95,18 @@ def _staff_member(user_id, org_id, field):
     return user
 
 
-def _target_org(actor: User, org_id) -> int:
+def _target_org(actor: User, org_id, what="incidents") -> int:
     org_id = validation.optional_id(org_id, "org_id")
     if org_id is None or org_id == actor.org_id:
         return actor.org_id
     if not actor.is_provider_staff or db.session.get(Organization, org_id) is None:
-        raise ValidationError({"org_id": "You can only declare incidents for your own organization."})
+        raise ValidationError({"org_id": f"You can only raise {what} for your own organization."})
     return org_id
 
 
-def declare_incident(actor: User, *, title, severity, description="", product_area_id=None,
-                     commander_id=None, org_id=None, source=Source.WEB) -> Incident:
-    """Declare a new incident, numbered and on the record."""
-    require(actor, Permission.RAISE)
+def open_incident(actor: User, *, title, severity, description="", product_area_id=None, commander_id=None,
+                  org_id=None, reporter: User | None = None, source=Source.WEB) -> Incident:
+    """Add a new numbered incident to the current transaction, on the record; never commits."""
     fields = dict(
         title=validation.text(title, "title", max_length=TITLE_MAX),
         description=validation.text(description, "description", max_length=DESCRIPTION_MAX, required=False),
@@ -117,7 +116,7 @@ def declare_incident(actor: User, *, title, severity, description="", product_ar
     target_org = _target_org(actor, org_id)
     commander = _staff_member(commander_id, target_org, "commander_id")
     incident = Incident(
-        **fields, org_id=target_org, reporter_id=actor.id,
+        **fields, org_id=target_org, reporter_id=(reporter or actor).id,
         commander_id=commander.id if commander else None, number=next_number("incident"),
     )
     db.session.add(incident)
@@ -126,6 +125,16 @@ def declare_incident(actor: User, *, title, severity, description="", product_ar
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
     emit("incident.declared", incident, actor, source)
+    return incident
+
+
+def declare_incident(actor: User, *, title, severity, description="", product_area_id=None,
+                     commander_id=None, org_id=None, source=Source.WEB) -> Incident:
+    """Declare a new incident, numbered and on the record."""
+    require(actor, Permission.RAISE)
+    incident = open_incident(actor, title=title, severity=severity, description=description,
+                             product_area_id=product_area_id, commander_id=commander_id, org_id=org_id,
+                             source=source)
     db.session.commit()
     return incident
 

@@ -1,0 +1,68 @@
+"""The email channel: Flask-Mail over SMTP, or the log when no mail server is configured."""
+import logging
+import smtplib
+
+from flask import current_app
+from flask_mail import Connection, Message
+
+from app.notifications.registry import PermanentFailure, deliverer
+
+log = logging.getLogger("relay.mail")
+
+
+def mail_to_log(app) -> bool:
+    """Development without MAIL_SERVER writes mail to the log instead of sending it."""
+    return not app.config.get("MAIL_SERVER") and app.config.get("ENV_NAME") != "production"
+
+
+class SMTPConnection(Connection):
+    """Flask-Mail's connection, read from the current config and with a network timeout."""
+
+    def configure_host(self):
+        config = current_app.config
+        server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+        if not server:
+            raise RuntimeError("MAIL_SERVER is not set, so email cannot be sent.")
+        smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+        host = smtp_class(server, port, timeout=timeout)
+        if config["MAIL_USE_TLS"]:
+            host.starttls()
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        return host
+
+
+def build_message(delivery) -> Message:
+    payload = delivery.payload
+    return Message(subject=payload["subject"], recipients=[delivery.recipient], body=payload["text"],
+                   html=payload.get("html"), sender=current_app.config["MAIL_DEFAULT_SENDER"],
+                   extra_headers={"X-Relay-Delivery": str(delivery.id), "X-Relay-Kind": delivery.kind})
+
+
+@deliverer("email")
+def send_email(delivery):
+    """Send one delivery's rendered email; a rejected address is a permanent failure."""
+    message = build_message(delivery)
+    if mail_to_log(current_app):
+        log.info("Email (MAIL_SERVER unset, not sent) to %s\nSubject: %s\n\n%s",
+                 delivery.recipient, message.subject, message.body)
+        return
+    try:
+        with SMTPConnection(current_app.extensions["mail"]) as connection:
+            connection.send(message)
+    except smtplib.SMTPRecipientsRefused as error:
+        if all(code >= 500 for code, _ in error.recipients.values()):
+            raise PermanentFailure(f"Recipient refused: {_codes(error.recipients)}") from error
+        raise
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+        if error.smtp_code >= 500:
+            raise PermanentFailure(f"{error.smtp_code} {_text(error.smtp_error)}") from error
+        raise
+
+
+def _codes(recipients):
+    return "; ".join(f"{address}: {code} {_text(text)}" for address, (code, text) in recipients.items())
+
+
+def _text(value):
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)

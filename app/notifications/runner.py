@@ -1,0 +1,57 @@
+"""The worker loop behind `flask worker`: deliver what is due, run due jobs, sleep, repeat."""
+import logging
+import signal
+import threading
+
+from app.extensions import db
+from app.notifications.worker import deliver_due
+
+log = logging.getLogger("relay.worker")
+
+
+class Worker:
+    """Runs until stop() (or SIGTERM/SIGINT in the foreground); a stop lets the current delivery finish."""
+
+    def __init__(self, app, poll_seconds=None):
+        self.app = app
+        self.poll_seconds = poll_seconds or app.config["WORKER_POLL_SECONDS"]
+        self.stopping = threading.Event()
+
+    def stop(self, *_signal):
+        if not self.stopping.is_set():
+            log.info("worker stopping after the current delivery")
+        self.stopping.set()
+
+    def tick(self) -> int:
+        """One round: deliver what is due and run the scheduled jobs that are due."""
+        from app.notifications import scheduler
+
+        with self.app.app_context():
+            try:
+                done = deliver_due(should_stop=self.stopping.is_set)
+                if not self.stopping.is_set():
+                    scheduler.run_due_jobs()
+                return done
+            except Exception:
+                log.exception("worker round failed; trying again shortly")
+                db.session.rollback()
+                return 0
+            finally:
+                db.session.remove()
+
+    def run(self):
+        log.info("worker started (poll every %ss)", self.poll_seconds)
+        while not self.stopping.is_set():
+            if self.tick() == 0:
+                self.stopping.wait(self.poll_seconds)
+        log.info("worker stopped")
+
+    def run_in_foreground(self):
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        self.run()
+
+    def start_in_background(self):
+        thread = threading.Thread(target=self.run, name="relay-worker", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,246 @@
+"""Tickets: raise, find, work through the lifecycle, assign, edit, comment."""
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Campaign, Comment, IssueType, Priority, Source, Ticket, TicketStatus, User, next_number
+from app.models.base import utcnow
+from app.services import audit, validation
+from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.events import emit
+from app.services.incidents import _staff_member, _target_org
+from app.services.permissions import Permission, can, can_see, require
+from app.services.ticket_lifecycle import find_transition, transitions_from
+
+TITLE_MAX = 200
+DETAILS_MAX = 20_000
+URL_MAX = 500
+COMMENT_MAX = 10_000
+NOTES_MAX = 10_000
+
+
+def _shown(value):
+    """How a field's value reads on the timeline."""
+    if value is None:
+        return None
+    for attribute in ("display_name", "label", "name"):
+        if hasattr(value, attribute):
+            return getattr(value, attribute)
+    return value
+
+
+def load_ticket(actor: User, number: int, *, for_update=False) -> Ticket:
+    """The ticket numbered *number*, or NotFound if *actor* may not see it."""
+    query = select(Ticket).where(Ticket.number == number)
+    if for_update:
+        query = query.with_for_update()
+    ticket = db.session.scalar(query)
+    if ticket is None or not can_see(actor, ticket):
+        raise NotFound(f"Ticket TCK-{number} was not found.")
+    return ticket
+
+
+def get_ticket(actor: User, number: int) -> Ticket:
+    """Return the ticket numbered *number* if *actor* may see it."""
+    return load_ticket(actor, number)
+
+
+def _option(model, value, field, current=None):
+    """An active campaign or issue type by id (the ticket's current one stays allowed)."""
+    option_id = validation.optional_id(value, field)
+    if option_id is None:
+        return None
+    option = db.session.get(model, option_id)
+    if option is None or not (option.active or option == current):
+        raise ValidationError({field: "Choose an option from the list."})
+    return option
+
+
+def _external_url(value):
+    url = validation.text(value, "external_url", max_length=URL_MAX, required=False, label="External link")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise ValidationError({"external_url": "External link must be an http:// or https:// address."})
+    return url
+
+
+def _fields(values, current=None):
+    get = (lambda name, default=None: values.get(name, getattr(current, name, default))) if current else values.get
+    return dict(
+        title=validation.text(get("title"), "title", max_length=TITLE_MAX),
+        details=validation.text(get("details", ""), "details", max_length=DETAILS_MAX, required=False),
+        priority=validation.choice(Priority, get("priority") or "medium", "priority"),
+        campaign=_option(Campaign, get("campaign_id"), "campaign_id", current and current.campaign),
+        issue_type=_option(IssueType, get("issue_type_id"), "issue_type_id", current and current.issue_type),
+        external_url=_external_url(get("external_url")),
+    )
+
+
+def create_ticket(actor: User, *, title, priority="medium", details="", campaign_id=None, issue_type_id=None,
+                  external_url=None, org_id=None, source=Source.WEB) -> Ticket:
+    """Raise a new ticket, numbered and on the record."""
+    require(actor, Permission.RAISE)
+    fields = _fields(dict(title=title, priority=priority, details=details, campaign_id=campaign_id,
+                          issue_type_id=issue_type_id, external_url=external_url))
+    ticket = Ticket(**fields, org_id=_target_org(actor, org_id, "tickets"), reporter_id=actor.id,
+                    status=TicketStatus.OPEN, number=next_number("ticket"))
+    db.session.add(ticket)
+    db.session.flush()
+    audit.record(ticket, "created", actor, source, new=f"{ticket.priority.label}: {ticket.title}")
+    emit("ticket.created", ticket, actor, source)
+    db.session.commit()
+    return ticket
+
+
+def allowed_transitions(actor: User, ticket: Ticket):
+    """The lifecycle moves *actor* may make on *ticket* right now."""
+    if not can(actor, Permission.WORK) or not can_see(actor, ticket):
+        return []
+    return [t for t in transitions_from(ticket.status) if actor.role.at_least(t.minimum_role)]
+
+
+def _move(actor, ticket, target, source, notes=None):
+    """Apply one lifecycle move to a loaded ticket (no commit)."""
+    move = find_transition(ticket.status, target)
+    if move is None:
+        raise InvalidTransition(f"{ticket.reference} is {ticket.status.label.lower()}; "
+                                f"it cannot move to {target.label.lower()}.")
+    require(actor, Permission.WORK)
+    if not actor.role.at_least(move.minimum_role):
+        raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()} a ticket.")
+    if move.needs_notes:
+        ticket.resolution_notes = validation.text(notes, "resolution_notes", max_length=NOTES_MAX,
+                                                  label="Resolution notes")
+    old = ticket.status
+    ticket.status = target
+    if move.milestone:
+        setattr(ticket, move.milestone, utcnow())
+    for name in move.clears:
+        setattr(ticket, name, None)
+    audit.record(ticket, "status_changed", actor, source, field="status", old=old, new=target)
+    if move.needs_notes:
+        audit.record(ticket, "resolved", actor, source, field="resolution_notes", new=ticket.resolution_notes)
+    emit("ticket.status_changed", ticket, actor, source, old=old, new=target)
+
+
+def transition_ticket(actor: User, number: int, target, *, expected_status=None, resolution_notes=None,
+                      source=Source.WEB) -> Ticket:
+    """Move a ticket to *target*, if the lifecycle and *actor*'s role allow it."""
+    ticket = load_ticket(actor, number, for_update=True)
+    target = validation.choice(TicketStatus, target, "status")
+    if expected_status and ticket.status.value != str(expected_status):
+        raise InvalidTransition(f"{ticket.reference} is already {ticket.status.label.lower()}; "
+                                "nothing was changed.")
+    _move(actor, ticket, target, source, resolution_notes)
+    db.session.commit()
+    return ticket
+
+
+def resolve_ticket(actor: User, number: int, resolution_notes, *, source=Source.WEB) -> Ticket:
+    """Resolve a ticket in progress, saying how."""
+    return transition_ticket(actor, number, TicketStatus.RESOLVED, resolution_notes=resolution_notes,
+                             source=source)
+
+
+def close_ticket(actor: User, number: int, *, source=Source.WEB) -> Ticket:
+    """Close a resolved ticket."""
+    return transition_ticket(actor, number, TicketStatus.CLOSED, source=source)
+
+
+def reopen_ticket(actor: User, number: int, *, source=Source.WEB) -> Ticket:
+    """Send a resolved or closed ticket back to open."""
+    return transition_ticket(actor, number, TicketStatus.OPEN, source=source)
+
+
+def _assign(actor, ticket, assignee, source):
+    previous = ticket.assignee
+    ticket.assignee = assignee
+    audit.record(ticket, "assigned", actor, source, field="assignee", old=_shown(previous), new=_shown(assignee))
+    emit("ticket.assigned", ticket, actor, source, assignee=assignee, previous=previous)
+
+
+def assign_to_me(actor: User, number: int, *, source=Source.WEB) -> Ticket:
+    """Take a ticket: it becomes *actor*'s, and an open one moves to in progress."""
+    ticket = load_ticket(actor, number, for_update=True)
+    require(actor, Permission.WORK)
+    if ticket.status == TicketStatus.CLOSED:
+        raise InvalidTransition(f"{ticket.reference} is closed; reopen it before taking it.")
+    if ticket.assignee_id != actor.id:
+        _assign(actor, ticket, _staff_member(actor.id, ticket.org_id, "assignee_id"), source)
+    if ticket.status == TicketStatus.OPEN:
+        _move(actor, ticket, TicketStatus.IN_PROGRESS, source)
+    db.session.commit()
+    return ticket
+
+
+def reassign_ticket(actor: User, number: int, assignee_id, *, comment=None, source=Source.WEB) -> Ticket:
+    """Hand a ticket to someone else (managers), or drop one's own, with an optional comment."""
+    ticket = load_ticket(actor, number, for_update=True)
+    require(actor, Permission.WORK)
+    assignee_id = validation.optional_id(assignee_id, "assignee_id")
+    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
+        if not (assignee_id is None and ticket.assignee_id == actor.id):
+            raise Forbidden("Only managers can assign tickets to someone else.")
+    assignee = _staff_member(assignee_id, ticket.org_id, "assignee_id")
+    note = validation.text(comment, "comment", max_length=COMMENT_MAX, required=False, label="Comment")
+    if ticket.assignee_id == (assignee.id if assignee else None) and not note:
+        db.session.rollback()
+        return ticket
+    if ticket.assignee_id != (assignee.id if assignee else None):
+        _assign(actor, ticket, assignee, source)
+    if note:
+        _add_comment(actor, ticket, note, source)
+    db.session.commit()
+    return ticket
+
+
+EDITABLE = ("title", "details", "priority", "campaign", "issue_type", "external_url")
+
+
+def edit_ticket(actor: User, number: int, *, source=Source.WEB, **changes) -> Ticket:
+    """Change a ticket's details; each changed field goes on the timeline."""
+    ticket = load_ticket(actor, number, for_update=True)
+    if not (can(actor, Permission.WORK) or ticket.reporter_id == actor.id):
+        raise Forbidden("Only responders or the reporter can edit this ticket.")
+    new = _fields(changes, ticket)
+    changed = {}
+    for field in EDITABLE:
+        old_value, new_value = getattr(ticket, field), new[field]
+        if old_value == new_value:
+            continue
+        setattr(ticket, field, new_value)
+        changed[field] = (old_value, new_value)
+        audit.record(ticket, "edited", actor, source, field=field, old=_shown(old_value), new=_shown(new_value))
+    if changed:
+        emit("ticket.edited", ticket, actor, source, changes=changed)
+    db.session.commit()
+    return ticket
+
+
+def _add_comment(actor, ticket, body, source):
+    comment = Comment(ticket_id=ticket.id, author_id=actor.id, body=body)
+    db.session.add(comment)
+    ticket.updated_at = utcnow()
+    db.session.flush()
+    audit.record(ticket, "commented", actor, source, new=body[:200])
+    emit("ticket.commented", ticket, actor, source, comment=comment)
+    return comment
+
+
+def comment_on_ticket(actor: User, number: int, body, *, source=Source.WEB) -> Comment:
+    """Add a comment from *actor* to a ticket they can see."""
+    ticket = load_ticket(actor, number)
+    require(actor, Permission.RAISE)
+    comment = _add_comment(actor, ticket, validation.text(body, "body", max_length=COMMENT_MAX, label="Comment"),
+                           source)
+    db.session.commit()
+    return comment
+
+
+def comments_for(ticket: Ticket):
+    return db.session.scalars(
+        select(Comment).where(Comment.ticket_id == ticket.id).order_by(Comment.created_at, Comment.id)
+    ).all()
