@@ -1,45 +1,17 @@
 """Interactions: modal submissions and button presses, turned into the same service calls as the web."""
-import json
-
 from app.extensions import db
 from app.models import Source
 from app.services import incidents
 from app.services.errors import DomainError, ValidationError
-from app.slack import people, views
+from app.slack import people, ticket_actions, views
+from app.slack.forms import BadPayload, button_value, field_errors, values
 from app.slack.receipts import first_time
 from app.slack.replies import tell_later
-
-
-class BadPayload(Exception):
-    """The interaction payload is not something Relay sent or understands."""
 
 
 # Service field names -> the modal blocks that show their errors.
 DECLARE_FIELDS = {"title": "title", "description": "description", "severity": "severity",
                   "product_area_id": "product_area", "commander_id": "commander"}
-
-
-def values(view):
-    """{block_id: value} from a submitted view's state (text, selected option or user)."""
-    found = {}
-    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
-        for action in actions.values():
-            kind = action.get("type")
-            if kind == "static_select":
-                found[block_id] = (action.get("selected_option") or {}).get("value")
-            elif kind == "users_select":
-                found[block_id] = action.get("selected_user")
-            else:
-                found[block_id] = action.get("value")
-    return found
-
-
-def field_errors(error: ValidationError, fields, fallback="title"):
-    errors = {}
-    for field, message in error.errors.items():
-        block = fields.get(field, fallback)
-        errors[block] = f"{errors[block]} {message}" if block in errors else message
-    return {"response_action": "errors", "errors": errors}
 
 
 def declare(payload, view):
@@ -65,27 +37,18 @@ def declare(payload, view):
     return None
 
 
-SUBMISSIONS = {views.DECLARE_CALLBACK: declare}
-
-
-def _button_value(action):
-    try:
-        value = json.loads(action.get("value") or "")
-        int(value["n"])
-        return value
-    except (ValueError, TypeError, KeyError):
-        raise BadPayload("That button carries a value Relay does not understand.")
+SUBMISSIONS = {views.DECLARE_CALLBACK: declare, **ticket_actions.SUBMISSIONS}
 
 
 def transition(payload, action):
-    value = _button_value(action)
+    value = button_value(action)
     actor = people.actor_for(payload["user"].get("id"))
     incidents.transition_incident(actor, int(value["n"]), value.get("to"), expected_status=value.get("from"),
                                   source=Source.SLACK)
 
 
 def assign_me(payload, action):
-    number = int(_button_value(action)["n"])
+    number = int(button_value(action)["n"])
     actor = people.actor_for(payload["user"].get("id"))
     incidents.assign_incident(actor, number, actor.id, source=Source.SLACK)
 
@@ -97,7 +60,8 @@ def link_button(payload, action):
 def _action_handler(action_id):
     if action_id.startswith(views.TRANSITION_ACTION + "."):
         return transition
-    return {views.ASSIGN_ME_ACTION: assign_me, views.OPEN_ACTION: link_button}.get(action_id)
+    return {views.ASSIGN_ME_ACTION: assign_me, views.OPEN_ACTION: link_button,
+            **ticket_actions.ACTIONS}.get(action_id)
 
 
 def block_actions(payload):

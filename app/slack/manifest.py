@@ -6,6 +6,10 @@ from flask.cli import AppGroup
 
 COMMANDS = [
     ("/incident", "Declare an incident (or: help, ping)", "[help | ping]"),
+    ("/new-ticket", "Raise a support ticket", ""),
+    ("/agent-tickets", "The tickets you raised or hold", ""),
+    ("/system-tickets", "All open tickets (responders and up)", "[high] [in_progress] [campaign:Name] [words]"),
+    ("/ticket-summary", "Ticket counts (responders and up)", ""),
 ]
 BOT_EVENTS = ["app_mention"]
 BOT_SCOPES = [

@@ -27,7 +27,9 @@ def tell_later(payload, text):
     channel = (payload.get("channel") or {}).get("id") or (payload.get("container") or {}).get("channel_id")
     body = {"op": "ephemeral", "text": text, "response_url": payload.get("response_url"),
             "channel": channel, "user": user}
-    if not body["response_url"] and not (channel and user):
-        return
+    if not body["response_url"] and not channel:  # a button in a modal: say it in a direct message
+        if not user:
+            return
+        body = {"op": "dm", "user": {"id": user}, "text": text}
     enqueue("slack", "ephemeral", user or "someone", body, dedup_key=f"slack:ephemeral:{uuid.uuid4().hex}")
     db.session.commit()

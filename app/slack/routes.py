@@ -5,6 +5,7 @@ from flask import jsonify, request
 
 from app.extensions import csrf
 from app.slack import bp, commands, events, interactions
+from app.slack.forms import BadPayload
 from app.slack.verify import slack_request
 
 csrf.exempt(bp)
@@ -27,8 +28,8 @@ def interaction():
     try:
         payload = json.loads(request.form.get("payload") or "")
         return _reply(interactions.dispatch(payload))
-    except (ValueError, interactions.BadPayload) as error:
-        message = str(error) if isinstance(error, interactions.BadPayload) else "The payload is not JSON."
+    except (ValueError, BadPayload) as error:
+        message = str(error) if isinstance(error, BadPayload) else "The payload is not JSON."
         return jsonify(error=message), 400
 
 

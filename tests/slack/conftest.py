@@ -70,7 +70,7 @@ class SlackClient:
 
     def press(self, user_id, action_id, value, channel="CSOMEWHERE"):
         return self.interact({
-            "type": "block_actions", "user": {"id": user_id}, "channel": {"id": channel},
+            "type": "block_actions", "user": {"id": user_id}, "channel": {"id": channel}, "trigger_id": "T-press",
             "response_url": self.standin.response_url("press"),
             "actions": [{"action_id": action_id, "value": value, "type": "button"}]})
 

@@ -43,7 +43,7 @@ def test_incident_command_opens_the_modal(slack, slack_api, people):
 def test_an_expired_trigger_is_explained(slack, slack_api, people):
     slack_api.fail("views.open", "expired_trigger_id")
     response = slack.command("/incident")
-    assert "run the command again" in response.json["text"]
+    assert "too little time" in response.json["text"]
     assert response.json["response_type"] == "ephemeral"
 
 
