@@ -1,5 +1,6 @@
 """Configuration, read once from the environment (and an optional .env file)."""
 import os
+import tempfile
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -42,6 +43,12 @@ class Config:
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
     TIMEZONE = env("TIMEZONE", "UTC")
     PER_PAGE = env_int("PER_PAGE", 25)
+
+    # Attachments live outside static/ and are served only through a permission-checked route.
+    ATTACHMENTS_DIR = env("ATTACHMENTS_DIR")  # default: instance/attachments
+    MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    # A little headroom for the form fields around the file; beyond it the request is refused early.
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 256 * 1024
 
     # Bootstrap is served from our own host; the app must look right offline.
     BOOTSTRAP_SERVE_LOCAL = True
@@ -100,6 +107,7 @@ class TestingConfig(Config):
     SERVER_NAME = None
     SLACK_SIGNING_SECRET = None
     SLACK_BOT_TOKEN = None
+    ATTACHMENTS_DIR = env("TEST_ATTACHMENTS_DIR", os.path.join(tempfile.gettempdir(), "relay-test-attachments"))
 
 
 class ProductionConfig(Config):

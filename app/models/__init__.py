@@ -1,4 +1,5 @@
 """The data model, one module per aggregate."""
+from app.models.attachment import Attachment
 from app.models.audit import AuditEvent, Source
 from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
@@ -12,7 +13,7 @@ from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStat
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "IssueType",
+    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "IssueType",
     "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",
