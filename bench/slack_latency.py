@@ -145,11 +145,10 @@ def main():
         f"run_simple('127.0.0.1', {port}, app, threaded=True)")], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=open(f"{scratch}/server.log", "w"))
     worker = None
-    if (ROOT / "app" / "notifications" / "worker.py").exists():
-        worker = subprocess.Popen([sys.executable, "-c", (
-            "import time\nfrom run import app\nfrom app.notifications.worker import deliver_due\n"
-            "with app.app_context():\n    while True:\n        deliver_due() or time.sleep(0.2)\n")],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if (ROOT / "app" / "notifications" / "worker.py").exists():  # the outbox worker, `flask worker`
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", "worker"], cwd=ROOT,
+                                  env={**env, "WORKER_POLL_SECONDS": "0.5"},
+                                  stdout=subprocess.DEVNULL, stderr=open(f"{scratch}/worker.log", "w"))
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

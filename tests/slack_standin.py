@@ -38,6 +38,7 @@ class SlackStandin:
         self.messages: dict[tuple[str, str], dict] = {}
         self.pins: set[tuple[str, str]] = set()
         self.known_channels: set[str] = set()        # channels that exist besides those created
+        self.files: dict[str, tuple[str, bytes]] = {}  # id -> (name, content)
         self.delay = 0.0
         self._failures = defaultdict(list)           # method or "*" -> [(error, status, headers)]
         self._ids = itertools.count(1)
@@ -48,6 +49,9 @@ class SlackStandin:
     def add_user(self, user_id, email, name="Slack Person"):
         self.users[user_id] = {"id": user_id, "name": name.lower().replace(" ", "."), "real_name": name,
                                "profile": {"email": email, "real_name": name}}
+
+    def add_file(self, file_id, name, content: bytes):
+        self.files[file_id] = (name, content)
 
     def fail(self, method, error, times=1, status=200, retry_after=None):
         """Make the next *times* calls of *method* ("*" for any) answer *error*."""
@@ -89,9 +93,10 @@ class SlackStandin:
             def _handle(self, args):
                 path = urlparse(self.path).path
                 status, body, headers = standin.answer(path, args, self.headers.get("Authorization", ""))
-                data = json.dumps(body).encode()
+                raw = isinstance(body, bytes)
+                data = body if raw else json.dumps(body).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "application/octet-stream" if raw else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -126,6 +131,8 @@ class SlackStandin:
             with self._lock:
                 self.calls.append(Call("response_url", {**args, "url": path}))
             return 200, {"ok": True}, {}
+        if path.startswith("/files/"):
+            return self.download(path, authorization)
         method = path.removeprefix("/api/")
         if isinstance(args.get("blocks"), str):
             args["blocks"] = json.loads(args["blocks"])
@@ -219,3 +226,19 @@ class SlackStandin:
         view = args.get("view")
         view = json.loads(view) if isinstance(view, str) else view
         return {"ok": True, "view": {**view, "id": f"V{next(self._ids):08d}"}}
+
+    def api_files_info(self, args):
+        found = self.files.get(args.get("file"))
+        if found is None:
+            return self._error("file_not_found")
+        name, content = found
+        return {"ok": True, "file": {"id": args["file"], "name": name, "size": len(content),
+                                     "url_private_download": f"{self.base}/files/{args['file']}/{name}"}}
+
+    def download(self, path, authorization):
+        with self._lock:
+            self.calls.append(Call("download", {"path": path}))
+        found = self.files.get(path.split("/")[2])
+        if authorization != f"Bearer {self.token}" or found is None:
+            return 404, b"not found", {}
+        return 200, found[1], {}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import SlackMessage
 from app.notifications.registry import PermanentFailure, deliverer
+from app.notifications.slack_files import fetch_file
 from app.slack.client import worker_client
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 PERMANENT = {
     "invalid_auth", "not_authed", "account_inactive", "token_revoked", "missing_scope",
     "channel_not_found", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
-    "msg_too_long", "no_text", "restricted_action", "user_not_found", "users_not_found",
+    "msg_too_long", "no_text", "restricted_action", "user_not_found", "users_not_found", "file_not_found",
+    "file_deleted",
 }
 
 
@@ -150,7 +152,7 @@ def ephemeral(client, payload):
 
 
 OPERATIONS = {"create_channel": create_channel, "post": post, "update": update, "dm": direct_message,
-              "ephemeral": ephemeral}
+              "ephemeral": ephemeral, "fetch_file": fetch_file}
 
 
 @deliverer("slack")

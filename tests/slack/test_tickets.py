@@ -38,7 +38,8 @@ def test_new_ticket_opens_the_modal(slack, slack_api, people, factory):
     slack.command("/new-ticket")
     view = slack_api.calls_to("views.open")[0]["view"]
     blocks = {b["block_id"]: b for b in view["blocks"]}
-    assert {"title", "campaign", "issue_type", "priority", "details"} <= set(blocks)
+    assert {"title", "campaign", "issue_type", "priority", "details", "screenshot"} <= set(blocks)
+    assert blocks["screenshot"]["element"]["type"] == "file_input"
     assert [o["text"]["text"] for o in blocks["campaign"]["element"]["options"]] == ["Spring sale"]
 
 
@@ -181,3 +182,31 @@ def test_a_reporter_cannot_take_a_ticket(slack, slack_api, people, db):
     db.session.refresh(ticket)
     assert ticket.assignee is None
     assert Role.REPORTER == people["alice"].role
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 64
+
+
+def test_a_screenshot_is_fetched_by_the_worker_and_attached(slack, slack_api, people, db):
+    from app.services.attachments import attachments_of
+
+    slack_api.add_file("F1", "shot.png", PNG)
+    values = {**ticket_values(), "screenshot": {"value": {"type": "file_input", "files": [{"id": "F1"}]}}}
+    assert slack.submit("UALICE", "ticket.create", values).data == b""
+    ticket = db.session.scalar(select(Ticket))
+    assert attachments_of(ticket) == []  # not in the request: the worker fetches it
+    deliver_slack()
+    (attachment,) = attachments_of(ticket)
+    assert (attachment.filename, attachment.size) == ("shot.png", len(PNG))
+    assert slack_api.calls_to("files.info") == [{"file": "F1"}]
+    assert audit.timeline("ticket", ticket.id)[-1].source == Source.SLACK
+
+
+def test_a_refused_or_vanished_screenshot_fails_for_good(slack, slack_api, people, db):
+    from app.models import Delivery, DeliveryState
+
+    slack.submit("UALICE", "ticket.create",
+                 {**ticket_values(), "screenshot": {"value": {"type": "file_input", "files": [{"id": "FGONE"}]}}})
+    deliver_slack()
+    failed = db.session.scalar(select(Delivery).where(Delivery.kind == "ticket.screenshot"))
+    assert failed.state == DeliveryState.FAILED and "file_not_found" in failed.last_error
