@@ -64,6 +64,7 @@ def register_blueprints(app):
     from app.incidents import bp as incidents_bp
     from app.main import bp as main_bp
     from app.preferences import bp as preferences_bp
+    from app.slack import bp as slack_bp
     from app.tickets import bp as tickets_bp
 
     app.register_blueprint(main_bp)
@@ -72,6 +73,7 @@ def register_blueprints(app):
     app.register_blueprint(tickets_bp, url_prefix="/tickets")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
+    app.register_blueprint(slack_bp, url_prefix="/slack")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
     app.register_blueprint(preferences_bp, url_prefix="/account")
 
