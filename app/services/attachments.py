@@ -10,7 +10,7 @@ from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
 from app.services.permissions import Permission, can_see, require
-from app.services.uploads import check_upload
+from app.services.uploads import CheckedFile, check_upload
 from app.storage import new_key, storage
 
 # Which column of Attachment points at each kind of subject.
@@ -24,20 +24,26 @@ def _column(subject) -> str:
         raise NotFound("Attachments are not supported here.")
 
 
-def _read(file_storage, max_bytes) -> tuple[str, bytes]:
+def prepare_upload(file_storage) -> CheckedFile:
+    """Read and check an uploaded file (type by content, size, name) before anything is written."""
+    if isinstance(file_storage, CheckedFile):
+        return file_storage
     if file_storage is None or not getattr(file_storage, "filename", None):
         raise ValidationError({"file": "Choose a file to attach."})
-    return file_storage.filename, file_storage.stream.read(max_bytes + 1)
+    max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+    return check_upload(file_storage.filename, file_storage.stream.read(max_bytes + 1), max_bytes)
 
 
 def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Attachment:
-    """Check and store an uploaded file, attach it to *subject* and put it on the timeline."""
+    """Check and store an uploaded file, attach it to *subject* and put it on the timeline.
+
+    *file_storage* is the upload (werkzeug FileStorage) or what prepare_upload returned for it.
+    """
     if not can_see(actor, subject):
         raise NotFound("That was not found.")
     require(actor, Permission.RAISE)
-    max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
-    name, data = _read(file_storage, max_bytes)
-    checked = check_upload(name, data, max_bytes)
+    checked = prepare_upload(file_storage)
+    data = checked.data
     attachment = Attachment(
         org_id=subject.org_id, uploader_id=actor.id, filename=checked.filename,
         storage_key=new_key(), content_type=checked.content_type, size=len(data),
