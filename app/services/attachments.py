@@ -66,10 +66,16 @@ def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Att
 
 
 def attachments_of(subject) -> list[Attachment]:
-    """The attachments on *subject*, oldest first (the caller has checked visibility)."""
-    column = getattr(Attachment, _column(subject))
+    """The attachments on *subject*, oldest first (the caller has checked visibility).
+
+    An incident promoted from a ticket shows the ticket's attachments too (same people, same org).
+    """
+    where = getattr(Attachment, _column(subject)) == subject.id
+    source_ticket = getattr(subject, "source_ticket", None) if isinstance(subject, Incident) else None
+    if source_ticket is not None:
+        where = where | (Attachment.ticket_id == source_ticket.id)
     return db.session.scalars(
-        select(Attachment).where(column == subject.id).order_by(Attachment.created_at, Attachment.id)
+        select(Attachment).where(where).order_by(Attachment.created_at, Attachment.id)
     ).all()
 
 
