@@ -35,6 +35,10 @@ def verify_command(batch_size):
 
 
 def register(app):
+    from app.slack.manifest import slack_cli
+
+    app.cli.add_command(slack_cli)
+
     @app.cli.command("seed")
     @click.option("--force", is_flag=True, help="Seed even when RELAY_ENV=production.")
     def seed(force):
