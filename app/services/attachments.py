@@ -106,8 +106,9 @@ def open_attachment(actor: User, attachment_id: int):
 
 
 def storage_keys_of(subject) -> list[str]:
-    """Storage keys to remove once *subject* is deleted."""
-    return [a.storage_key for a in attachments_of(subject)]
+    """Storage keys of the files attached to *subject* itself, to remove once it is deleted."""
+    column = getattr(Attachment, _column(subject))
+    return list(db.session.scalars(select(Attachment.storage_key).where(column == subject.id)))
 
 
 def remove_files(keys):
