@@ -1,5 +1,6 @@
 """Configuration, read once from the environment (and an optional .env file)."""
 import os
+import tempfile
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -43,6 +44,12 @@ class Config:
     TIMEZONE = env("TIMEZONE", "UTC")
     PER_PAGE = env_int("PER_PAGE", 25)
 
+    # Attachments live outside static/ and are served only through a permission-checked route.
+    ATTACHMENTS_DIR = env("ATTACHMENTS_DIR")  # default: instance/attachments
+    MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    # A little headroom for the form fields around the file; beyond it the request is refused early.
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 256 * 1024
+
     # Bootstrap is served from our own host; the app must look right offline.
     BOOTSTRAP_SERVE_LOCAL = True
 
@@ -82,6 +89,16 @@ class Config:
     STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 3)
     WEEKLY_SUMMARY_AT = env("WEEKLY_SUMMARY_AT", "monday 09:00")
 
+    # Slack: without a bot token and signing secret the Slack endpoints answer 404.
+    SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET")
+    SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN")
+    SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
+    SLACK_INCIDENTS_CHANNEL = env("SLACK_INCIDENTS_CHANNEL")
+    SLACK_TICKETS_CHANNEL = env("SLACK_TICKETS_CHANNEL")
+    SLACK_ADMIN_CHANNEL = env("SLACK_ADMIN_CHANNEL")
+    # Slack waits 3 s for an answer; the one inline call (views.open) must give up before that.
+    SLACK_REQUEST_TIMEOUT = float(env("SLACK_REQUEST_TIMEOUT", "2.5"))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -97,6 +114,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    SLACK_SIGNING_SECRET = None
+    SLACK_BOT_TOKEN = None
+    ATTACHMENTS_DIR = env("TEST_ATTACHMENTS_DIR", os.path.join(tempfile.gettempdir(), "relay-test-attachments"))
 
 
 class ProductionConfig(Config):

@@ -59,16 +59,22 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.admin import bp as admin_bp
     from app.analytics import bp as analytics_bp
+    from app.attachments import bp as attachments_bp
     from app.auth import bp as auth_bp
     from app.incidents import bp as incidents_bp
     from app.main import bp as main_bp
     from app.preferences import bp as preferences_bp
+    from app.slack import bp as slack_bp
+    from app.tickets import bp as tickets_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(incidents_bp, url_prefix="/incidents")
+    app.register_blueprint(tickets_bp, url_prefix="/tickets")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
+    app.register_blueprint(slack_bp, url_prefix="/slack")
+    app.register_blueprint(attachments_bp, url_prefix="/attachments")
     app.register_blueprint(preferences_bp, url_prefix="/account")
 
 

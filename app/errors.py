@@ -1,7 +1,9 @@
 """Friendly error pages, and domain errors that escape a view."""
 import logging
 
-from flask import jsonify, render_template, request
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
@@ -32,10 +34,28 @@ def error_page(code, message=None):
                            message=message or default), code
 
 
+def same_site_referrer():
+    """The path of the page that sent this request, if it is one of ours."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/") or referrer.path.startswith("//"):
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
 def register(app):
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: error_page(code, getattr(e, "description", None)
                                                                           if code in (400, 413) else None))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        # An oversized upload goes back to the page it came from, with a message, not an error page.
+        back = same_site_referrer()
+        if wants_json() or request.method != "POST" or back is None:
+            return error_page(413)
+        limit = current_app.config["MAX_ATTACHMENT_BYTES"] // (1024 * 1024) or 1
+        flash(f"That upload is too large: files can be at most {limit} MB.", "danger")
+        return redirect(back)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

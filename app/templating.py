@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from flask_login import current_user
 
+from app.markdown import render_markdown
+from app.services.attachments import attachments_of
 from app.services.permissions import Permission, can
 
 SEVERITY_BADGES = {"sev1": "danger", "sev2": "warning", "sev3": "info", "sev4": "secondary"}
@@ -53,10 +55,12 @@ def duration(start, end):
 
 
 def register(app):
-    app.jinja_env.filters.update(localtime=localtime, timeago=timeago)
+    app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown)
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
+        attachments_of=attachments_of,
         duration=duration,
+        now=lambda: datetime.now(timezone.utc).replace(tzinfo=None),
         duration_seconds=duration_seconds,
         severity_badge=lambda s: SEVERITY_BADGES.get(getattr(s, "value", s), "secondary"),
         status_badge=lambda s: STATUS_BADGES.get(getattr(s, "value", s), "secondary"),

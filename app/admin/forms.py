@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField
 from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from app.models import Role
 from app.services.accounts import PASSWORD_MAX, PASSWORD_MIN
@@ -40,3 +40,11 @@ class ProductAreaForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button with nothing but its CSRF token."""
+
+
+class TicketOptionForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    position = IntegerField("Position", validators=[Optional(), NumberRange(min=0, max=10_000)],
+                            description="Lower comes first; empty puts it at the end.")
+    active = BooleanField("Offered on new tickets", default=True)
+    submit = SubmitField("Save")

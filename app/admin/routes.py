@@ -2,10 +2,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import ActionForm, EditUserForm, OrganizationForm, ProductAreaForm, UserForm
+from app.admin.forms import ActionForm, EditUserForm, OrganizationForm, ProductAreaForm, TicketOptionForm
+from app.admin.forms import UserForm
 from app.decorators import permission_required
 from app.forms import apply_errors
-from app.services import accounts, validation
+from app.services import accounts, ticket_options, validation
 from app.services.errors import ValidationError
 from app.services.permissions import Permission
 
@@ -106,3 +107,35 @@ def product_areas():
             flash(f"Added {area.name}.", "success")
             return redirect(url_for("admin.product_areas"))
     return render_template("admin/product_areas.html", form=form, areas=accounts.list_product_areas())
+
+
+@bp.route("/<any(campaigns, 'issue-types'):kind>", methods=["GET", "POST"], endpoint="ticket_options")
+def option_list(kind):
+    form = TicketOptionForm()
+    if form.validate_on_submit():
+        try:
+            option = ticket_options.create_option(current_user, kind, name=form.name.data,
+                                                  position=form.position.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"Added {option.name}.", "success")
+            return redirect(url_for("admin.ticket_options", kind=kind))
+    return render_template("admin/ticket_options.html", form=form, kind=kind, label=ticket_options.LABELS[kind],
+                           options=ticket_options.list_options(kind), action_form=ActionForm())
+
+
+@bp.route("/<any(campaigns, 'issue-types'):kind>/<int:option_id>", methods=["POST"])
+def update_ticket_option(kind, option_id):
+    form = TicketOptionForm()
+    if not form.validate_on_submit():
+        flash(" ".join(e for field in form for e in field.errors) or "The form expired. Please try again.", "danger")
+        return redirect(url_for("admin.ticket_options", kind=kind))
+    try:
+        option = ticket_options.update_option(current_user, kind, option_id, name=form.name.data,
+                                              position=form.position.data, active=form.active.data)
+    except ValidationError as error:
+        flash(error.message, "danger")
+    else:
+        flash(f"Saved {option.name}.", "success")
+    return redirect(url_for("admin.ticket_options", kind=kind))

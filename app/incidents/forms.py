@@ -32,7 +32,7 @@ class AssignForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField("Add a comment", validators=[DataRequired(), Length(max=COMMENT_MAX)],
-                         render_kw={"rows": 3, "placeholder": "What did you find? What is next?"})
+                         render_kw={"rows": 3, "placeholder": "What did you find? What is next? (Markdown)"})
     submit = SubmitField("Comment")
 
 

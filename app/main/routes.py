@@ -1,11 +1,15 @@
-from flask import redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import login_manager
+from app.forms import apply_errors
 from app.main import bp
+from app.main.forms import PasswordForm, ProfileForm
 from app.models import User
 from app.extensions import db
 from app.services.dashboard import overview
+from app.services.errors import ValidationError
+from app.services.profile import change_password, update_profile
 
 
 @login_manager.user_loader
@@ -28,3 +32,35 @@ def index():
 def healthz():
     db.session.execute(db.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user, default_zone=current_app.config["TIMEZONE"])
+    if form.validate_on_submit():
+        try:
+            update_profile(current_user, display_name=form.display_name.data, timezone=form.timezone.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("main.profile"))
+    return render_template("main/profile.html", form=form, password_form=PasswordForm())
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, current_password=form.current_password.data,
+                            new_password=form.new_password.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Password changed.", "success")
+            return redirect(url_for("main.profile"))
+    profile_form = ProfileForm(obj=current_user, default_zone=current_app.config["TIMEZONE"])
+    return render_template("main/profile.html", form=profile_form, password_form=form)

@@ -1,4 +1,5 @@
 """The data model, one module per aggregate."""
+from app.models.attachment import Attachment
 from app.models.audit import AuditEvent, Source
 from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
@@ -8,13 +9,15 @@ from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severit
 from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
+from app.models.slack import SlackMessage, SlackReceipt
 from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
 
 __all__ = [
-    "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "IssueType",
-    "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
-    "Organization", "Priority", "ProductArea", "Role", "Severity", "Source", "Ticket", "TicketStatus", "User",
+    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus",
+    "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
+    "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
+    "TicketStatus", "User",
     "next_number",
     "product_area_owners",
 ]

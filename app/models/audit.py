@@ -1,6 +1,8 @@
 """The append-only audit trail: every change, who made it, from which front."""
 from datetime import datetime
 import enum
+import hashlib
+import json
 
 from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -37,8 +39,36 @@ class AuditEvent(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The hash chain: each event's hash covers its content and the previous event's hash.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+    def content(self) -> dict:
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+    def compute_hash(self) -> str:
+        return chain_hash(self.content(), self.prev_hash)
+
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = ("org_id", "subject_type", "subject_id", "actor_id", "source", "action",
+                 "field", "old_value", "new_value", "created_at")
+
+
+def _canonical(value):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return getattr(value, "value", value)
+
+
+def chain_hash(content: dict, prev_hash: str) -> str:
+    """The sha256 of an event's content (canonical JSON) and the hash before it."""
+    payload = {name: _canonical(content[name]) for name in HASHED_FIELDS}
+    payload["prev_hash"] = prev_hash
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class AuditTrailIsAppendOnly(Exception):

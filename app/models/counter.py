@@ -1,5 +1,6 @@
 """Counters hand out human numbers (INC-42) that are never reused."""
 from sqlalchemy import String, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -23,6 +24,10 @@ def next_number(name: str) -> int:
         update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
     )
     if bumped.rowcount == 0:
+        if session.get_bind().dialect.name == "postgresql":
+            # Two first-ever callers race to create the row: the loser waits, inserts nothing, bumps.
+            created = session.execute(pg_insert(Counter).values(name=name, value=1).on_conflict_do_nothing())
+            return 1 if created.rowcount == 1 else next_number(name)
         session.add(Counter(name=name, value=1))
         session.flush()
         return 1

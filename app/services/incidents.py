@@ -5,10 +5,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Comment, Incident, IncidentStatus, Organization, ProductArea
+from app.models import Attachment, Comment, Incident, IncidentStatus, Organization, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import audit, validation
+from app.services import attachments, audit, validation
 from app.services.events import emit
 from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from app.services.incident_lifecycle import find_transition, transitions_from
@@ -267,6 +267,9 @@ def delete_incident(actor: User, number: int, *, source=Source.WEB):
     require(actor, Permission.DELETE, "Only admins can delete incidents.")
     audit.record(incident, "deleted", actor, source, old=incident.title)
     emit("incident.deleted", incident, actor, source)
+    files = attachments.storage_keys_of(incident)
     db.session.execute(delete(Comment).where(Comment.incident_id == incident.id))
+    db.session.execute(delete(Attachment).where(Attachment.incident_id == incident.id))
     db.session.delete(incident)
     db.session.commit()
+    attachments.remove_files(files)

@@ -1,8 +1,10 @@
-"""Demo data: the organizations, users and product areas a newcomer signs in with."""
+"""Demo data: the organizations, users, product areas and tickets a newcomer signs in with."""
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Organization, ProductArea, Role, User
+from app.models import Campaign, IssueType, Organization, Priority, ProductArea, Role, Ticket, TicketStatus, User
+from app.models import Source, next_number
+from app.services import audit
 
 DEMO_ORGS = [
     ("Relay Support", "relay", True),
@@ -23,6 +25,51 @@ DEMO_PRODUCT_AREAS = [
     ("Public API", "REST API and webhooks", "support@example.com"),
     ("Infrastructure", "Hosting, network, databases", "admin@example.com"),
 ]
+
+DEMO_CAMPAIGNS = ["Onboarding", "Black Friday", "Enterprise renewals"]
+DEMO_ISSUE_TYPES = ["Question", "Bug", "Billing", "Access request"]
+
+# (title, priority, status, campaign, issue type, reporter, assignee)
+DEMO_TICKETS = [
+    ("Invoice shows the wrong VAT number", Priority.HIGH, TicketStatus.OPEN, "Enterprise renewals", "Billing",
+     "customer@acme.example.com", None),
+    ("Cannot invite a new teammate", Priority.MEDIUM, TicketStatus.IN_PROGRESS, "Onboarding", "Access request",
+     "user@example.com", "support@example.com"),
+    ("Discount code BF25 rejected at checkout", Priority.CRITICAL, TicketStatus.OPEN, "Black Friday", "Bug",
+     "customer@acme.example.com", None),
+    ("How do I export my data?", Priority.LOW, TicketStatus.OPEN, None, "Question", "user@example.com", None),
+]
+
+
+def _seed_ticket_options(log):
+    created = 0
+    for model, names in ((Campaign, DEMO_CAMPAIGNS), (IssueType, DEMO_ISSUE_TYPES)):
+        for position, name in enumerate(names, 1):
+            if db.session.scalar(select(model).where(model.name == name)) is None:
+                db.session.add(model(name=name, position=position, active=True))
+                created += 1
+                log(f"  created {model.__tablename__[:-1].replace('_', ' ')} {name}")
+    db.session.flush()
+    return created
+
+
+def _seed_tickets(users, log):
+    created = 0
+    by_name = lambda model, name: name and db.session.scalar(select(model).where(model.name == name))
+    for title, priority, status, campaign, issue_type, reporter, assignee in DEMO_TICKETS:
+        if db.session.scalar(select(Ticket.id).where(Ticket.title == title)) is not None:
+            continue
+        ticket = Ticket(
+            number=next_number("ticket"), title=title, details="", priority=priority, status=status,
+            campaign=by_name(Campaign, campaign), issue_type=by_name(IssueType, issue_type),
+            org_id=users[reporter].org_id, reporter_id=users[reporter].id,
+            assignee_id=users[assignee].id if assignee else None)
+        db.session.add(ticket)
+        db.session.flush()
+        audit.record(ticket, "created", users[reporter], Source.SYSTEM, new=f"{priority.label}: {title}")
+        created += 1
+        log(f"  created ticket {title}")
+    return created
 
 
 def seed_demo(log=print) -> int:
@@ -54,5 +101,7 @@ def seed_demo(log=print) -> int:
             db.session.add(ProductArea(name=name, description=description, owners=[users[owner]]))
             created += 1
             log(f"  created product area {name}")
+    created += _seed_ticket_options(log)
+    created += _seed_tickets(users, log)
     db.session.commit()
     return created

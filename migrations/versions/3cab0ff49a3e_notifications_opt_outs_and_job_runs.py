@@ -1,7 +1,7 @@
 """notifications: opt-outs and job runs
 
 Revision ID: 3cab0ff49a3e
-Revises: 187341ae38b6
+Revises: 3acf179d213b
 Create Date: 2026-11-26 13:31:50.640570
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3cab0ff49a3e'
-down_revision = '187341ae38b6'
+down_revision = '3acf179d213b'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,25 @@
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.services.accounts import PASSWORD_MAX, PASSWORD_MIN
+from app.services.profile import timezone_names
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=100)])
+    timezone = SelectField("Timezone", validators=[Length(max=64)])
+    submit = SubmitField("Save profile")
+
+    def __init__(self, *args, default_zone="UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [("", f"Site default ({default_zone})")] + [(n, n) for n in timezone_names()]
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=PASSWORD_MIN,
+                                                                                    max=PASSWORD_MAX)])
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("new_password", "The passwords do not match.")])
+    submit = SubmitField("Change password")

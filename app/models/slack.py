@@ -1,0 +1,35 @@
+"""Slack bookkeeping: where our messages live, and which Slack requests we already handled."""
+from datetime import datetime
+
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import utcnow
+
+
+class SlackMessage(db.Model):
+    """Which Slack channel (and message ts) holds a record's channel, summary, headline or card."""
+
+    __tablename__ = "slack_messages"
+    __table_args__ = (UniqueConstraint("subject_type", "subject_id", "slot",
+                                       name="uq_slack_messages_subject_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_type: Mapped[str] = mapped_column(String(20))   # incident | ticket
+    subject_id: Mapped[int]
+    slot: Mapped[str] = mapped_column(String(20))           # channel | summary | headline | card
+    channel: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlackReceipt(db.Model):
+    """A Slack request we already acted on (event id, view submission, signature), so repeats do nothing."""
+
+    __tablename__ = "slack_receipts"
+    __table_args__ = (Index("ix_slack_receipts_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

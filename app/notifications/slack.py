@@ -1,0 +1,169 @@
+"""The "slack" deliverer: each outbox row is one Slack operation, made with slack_sdk's WebClient.
+
+Operations that refer to a message or channel created by an earlier delivery name it by
+slot (subject type, id, slot) and look it up in slack_messages when they run, so a
+retried delivery never posts twice and an update always finds the message it changes.
+"""
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SlackMessage
+from app.notifications.registry import PermanentFailure, deliverer
+from app.notifications.slack_files import fetch_file
+from app.slack.client import worker_client
+
+log = logging.getLogger(__name__)
+
+# Errors that trying again cannot fix.
+PERMANENT = {
+    "invalid_auth", "not_authed", "account_inactive", "token_revoked", "missing_scope",
+    "channel_not_found", "is_archived", "message_not_found", "cant_update_message", "invalid_blocks",
+    "msg_too_long", "no_text", "restricted_action", "user_not_found", "users_not_found", "file_not_found",
+    "file_deleted",
+}
+
+
+def find_slot(subject_type, subject_id, slot) -> SlackMessage | None:
+    return db.session.scalar(select(SlackMessage).where(
+        SlackMessage.subject_type == subject_type, SlackMessage.subject_id == subject_id,
+        SlackMessage.slot == slot))
+
+
+def _save_slot(ref, channel, ts=None):
+    db.session.add(SlackMessage(subject_type=ref[0], subject_id=ref[1], slot=ref[2], channel=channel, ts=ts))
+    db.session.commit()
+
+
+def _error(error: SlackApiError):
+    return (error.response.get("error") if error.response is not None else None) or "unknown_error"
+
+
+def _resolve_people(client, people):
+    """Slack ids for people, looking up by email those not linked yet; unknown people are skipped."""
+    ids = []
+    for person in people:
+        if person.get("id"):
+            ids.append(person["id"])
+        elif person.get("email"):
+            try:
+                ids.append(client.users_lookupByEmail(email=person["email"])["user"]["id"])
+            except SlackApiError as error:
+                if _error(error) != "users_not_found":
+                    raise
+    return list(dict.fromkeys(ids))
+
+
+def create_channel(client, payload):
+    ref = payload["ref"]
+    existing = find_slot(*ref)
+    channel = existing.channel if existing else None
+    name = payload["name"]
+    for attempt in range(1, 6):
+        if channel:
+            break
+        try:
+            channel = client.conversations_create(name=name if attempt == 1 else f"{name}-{attempt}")["channel"]["id"]
+        except SlackApiError as error:
+            if _error(error) != "name_taken":
+                raise
+    if channel is None:
+        raise PermanentFailure(f"every channel name like #{name} is taken")
+    if existing is None:
+        _save_slot(ref, channel)
+    members = _resolve_people(client, payload.get("people", []))
+    if members:
+        try:
+            client.conversations_invite(channel=channel, users=",".join(members))
+        except SlackApiError as error:
+            if _error(error) not in {"already_in_channel", "cant_invite_self"}:
+                raise
+
+
+def _channel_of(payload):
+    if payload.get("channel"):
+        return payload["channel"]
+    found = find_slot(*payload["channel_ref"])
+    if found is None and payload.get("if_exists"):
+        return None
+    if found is None:
+        raise RuntimeError(f"channel {payload['channel_ref']} does not exist yet")
+    return found.channel
+
+
+def post(client, payload):
+    """Post a message; with save_ref, only once, remembering where it went (and pin it if asked)."""
+    save_ref = payload.get("save_ref")
+    message = find_slot(*save_ref) if save_ref else None
+    if message is None:
+        channel = _channel_of(payload)
+        if channel is None:
+            log.info("No Slack channel %s to post in; skipping.", payload["channel_ref"])
+            return
+        kwargs = dict(channel=channel, text=payload["text"], blocks=payload.get("blocks"),
+                      thread_ts=payload.get("thread_ts"))
+        try:
+            response = client.chat_postMessage(**kwargs)
+        except SlackApiError as error:
+            if _error(error) != "not_in_channel":
+                raise
+            client.conversations_join(channel=channel)
+            response = client.chat_postMessage(**kwargs)
+        if not save_ref:
+            return
+        _save_slot(save_ref, response["channel"], response["ts"])
+        message = find_slot(*save_ref)
+    if payload.get("pin"):
+        try:
+            client.pins_add(channel=message.channel, timestamp=message.ts)
+        except SlackApiError as error:
+            if _error(error) != "already_pinned":
+                raise
+
+
+def update(client, payload):
+    """Change a message we posted earlier, in place."""
+    message = find_slot(*payload["ref"])
+    if message is None or message.ts is None:
+        log.info("No Slack message %s to update; skipping.", payload["ref"])
+        return
+    client.chat_update(channel=message.channel, ts=message.ts, text=payload["text"],
+                       blocks=payload.get("blocks"))
+
+
+def direct_message(client, payload):
+    (user,) = _resolve_people(client, [payload["user"]]) or [None]
+    if user:
+        client.chat_postMessage(channel=user, text=payload["text"], blocks=payload.get("blocks"))
+
+
+def ephemeral(client, payload):
+    """Tell one person something only they see: through the response_url, else chat.postEphemeral."""
+    if payload.get("response_url"):
+        response = WebhookClient(payload["response_url"], timeout=15).send(
+            text=payload["text"], response_type="ephemeral", replace_original=False)
+        if response.status_code >= 500:
+            raise RuntimeError(f"response_url answered {response.status_code}")
+        return
+    client.chat_postEphemeral(channel=payload["channel"], user=payload["user"], text=payload["text"])
+
+
+OPERATIONS = {"create_channel": create_channel, "post": post, "update": update, "dm": direct_message,
+              "ephemeral": ephemeral, "fetch_file": fetch_file}
+
+
+@deliverer("slack")
+def deliver(delivery):
+    """Make the Slack call a delivery describes; permanent Slack errors are not retried."""
+    operation = OPERATIONS.get(delivery.payload.get("op"))
+    if operation is None:
+        raise PermanentFailure(f"unknown Slack operation {delivery.payload.get('op')!r}")
+    try:
+        operation(worker_client(), delivery.payload)
+    except SlackApiError as error:
+        if _error(error) in PERMANENT:
+            raise PermanentFailure(f"Slack refused {delivery.payload['op']}: {_error(error)}") from error
+        raise

@@ -1,0 +1,36 @@
+"""Ticket events become Slack deliveries: one card in the tickets channel, updated in place."""
+import uuid
+
+from flask import current_app
+
+from app.notifications.outbox import enqueue
+from app.services.events import subscribe
+from app.slack import ticket_views
+
+
+def _channel():
+    config = current_app.config
+    return config.get("SLACK_TICKETS_CHANNEL") if config.get("SLACK_BOT_TOKEN") else None
+
+
+def _send(ticket, kind, payload, key=None):
+    enqueue("slack", kind, _channel(), payload, dedup_key=f"slack:ticket:{ticket.id}:{key or uuid.uuid4().hex}",
+            ordering_key=f"slack:ticket:{ticket.id}:card")
+
+
+@subscribe("ticket.created")
+def ticket_created(event):
+    if not _channel():
+        return
+    ticket = event.subject
+    _send(ticket, event.name, {"op": "post", "channel": _channel(), "save_ref": ["ticket", ticket.id, "card"],
+                               **ticket_views.ticket_card(ticket)}, key="card")
+
+
+@subscribe("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted")
+def ticket_changed(event):
+    if not _channel():
+        return
+    ticket = event.subject
+    _send(ticket, event.name, {"op": "update", "ref": ["ticket", ticket.id, "card"],
+                               **ticket_views.ticket_card(ticket)})

@@ -1,0 +1,105 @@
+"""Attachments: screenshots and logs on incidents and tickets, stored outside the web root."""
+import hashlib
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Attachment, Incident, Source, Ticket, User
+from app.models.base import utcnow
+from app.services import audit
+from app.services.errors import NotFound, ValidationError
+from app.services.permissions import Permission, can_see, require
+from app.services.uploads import check_upload
+from app.storage import new_key, storage
+
+# Which column of Attachment points at each kind of subject.
+SUBJECT_COLUMNS = {Incident: "incident_id", Ticket: "ticket_id"}
+
+
+def _column(subject) -> str:
+    try:
+        return SUBJECT_COLUMNS[type(subject)]
+    except KeyError:
+        raise NotFound("Attachments are not supported here.")
+
+
+def _read(file_storage, max_bytes) -> tuple[str, bytes]:
+    if file_storage is None or not getattr(file_storage, "filename", None):
+        raise ValidationError({"file": "Choose a file to attach."})
+    return file_storage.filename, file_storage.stream.read(max_bytes + 1)
+
+
+def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Attachment:
+    """Check and store an uploaded file, attach it to *subject* and put it on the timeline."""
+    if not can_see(actor, subject):
+        raise NotFound("That was not found.")
+    require(actor, Permission.RAISE)
+    max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+    name, data = _read(file_storage, max_bytes)
+    checked = check_upload(name, data, max_bytes)
+    attachment = Attachment(
+        org_id=subject.org_id, uploader_id=actor.id, filename=checked.filename,
+        storage_key=new_key(), content_type=checked.content_type, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), **{_column(subject): subject.id},
+    )
+    store = storage()
+    store.save(attachment.storage_key, data)
+    try:
+        db.session.add(attachment)
+        subject.updated_at = utcnow()
+        db.session.flush()
+        audit.record(subject, "attachment_added", actor, source, field="attachment",
+                     new=f"{attachment.filename} ({attachment.content_type}, {attachment.size} bytes)")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        store.delete(attachment.storage_key)
+        raise
+    return attachment
+
+
+def attachments_of(subject) -> list[Attachment]:
+    """The attachments on *subject*, oldest first (the caller has checked visibility)."""
+    column = getattr(Attachment, _column(subject))
+    return db.session.scalars(
+        select(Attachment).where(column == subject.id).order_by(Attachment.created_at, Attachment.id)
+    ).all()
+
+
+def _subject_of(attachment: Attachment):
+    for model, column in SUBJECT_COLUMNS.items():
+        subject_id = getattr(attachment, column)
+        if subject_id is not None:
+            return db.session.get(model, subject_id)
+    return None
+
+
+def get_attachment(actor: User, attachment_id: int) -> Attachment:
+    """Return an attachment if *actor* may see what it is attached to."""
+    attachment = db.session.get(Attachment, attachment_id)
+    subject = _subject_of(attachment) if attachment is not None else None
+    if subject is None or not can_see(actor, subject):
+        raise NotFound("That attachment was not found.")
+    return attachment
+
+
+def open_attachment(actor: User, attachment_id: int):
+    """Return (attachment, readable file) for a download *actor* is allowed."""
+    attachment = get_attachment(actor, attachment_id)
+    try:
+        return attachment, storage().open(attachment.storage_key)
+    except FileNotFoundError:
+        raise NotFound("That attachment's file is missing from storage.")
+
+
+def storage_keys_of(subject) -> list[str]:
+    """Storage keys to remove once *subject* is deleted."""
+    return [a.storage_key for a in attachments_of(subject)]
+
+
+def remove_files(keys):
+    """Remove stored files whose rows are gone (after the deleting transaction committed)."""
+    store = storage()
+    for key in keys:
+        store.delete(key)

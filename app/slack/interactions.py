@@ -1,0 +1,98 @@
+"""Interactions: modal submissions and button presses, turned into the same service calls as the web."""
+from app.extensions import db
+from app.models import Source
+from app.services import incidents
+from app.services.errors import DomainError, ValidationError
+from app.slack import people, ticket_actions, views
+from app.slack.forms import BadPayload, button_value, field_errors, values
+from app.slack.receipts import first_time
+from app.slack.replies import tell_later
+
+
+# Service field names -> the modal blocks that show their errors.
+DECLARE_FIELDS = {"title": "title", "description": "description", "severity": "severity",
+                  "product_area_id": "product_area", "commander_id": "commander"}
+
+
+def declare(payload, view):
+    """Declare the incident from the modal; Slack retries of the same submission do nothing."""
+    form = values(view)
+    try:
+        actor = people.actor_for(payload["user"].get("id"))
+        commander = people.account_for(form.get("commander"))
+        if form.get("commander") and commander is None:
+            raise ValidationError({"commander_id": "That person has no Relay account; pick a responder."})
+        if not first_time(f"view:{view.get('id')}"):
+            return None
+        incidents.declare_incident(
+            actor, title=form.get("title"), description=form.get("description") or "",
+            severity=form.get("severity"), product_area_id=form.get("product_area"),
+            commander_id=commander.id if commander else None, source=Source.SLACK)
+    except ValidationError as error:
+        db.session.rollback()
+        return field_errors(error, DECLARE_FIELDS)
+    except DomainError as error:
+        db.session.rollback()
+        return {"response_action": "errors", "errors": {"title": error.message}}
+    return None
+
+
+SUBMISSIONS = {views.DECLARE_CALLBACK: declare, **ticket_actions.SUBMISSIONS}
+
+
+def transition(payload, action):
+    value = button_value(action)
+    actor = people.actor_for(payload["user"].get("id"))
+    incidents.transition_incident(actor, int(value["n"]), value.get("to"), expected_status=value.get("from"),
+                                  source=Source.SLACK)
+
+
+def assign_me(payload, action):
+    number = int(button_value(action)["n"])
+    actor = people.actor_for(payload["user"].get("id"))
+    incidents.assign_incident(actor, number, actor.id, source=Source.SLACK)
+
+
+def link_button(payload, action):
+    """Slack reports presses of link buttons too; the browser does the work."""
+
+
+def _action_handler(action_id):
+    if action_id.startswith(views.TRANSITION_ACTION + "."):
+        return transition
+    return {views.ASSIGN_ME_ACTION: assign_me, views.OPEN_ACTION: link_button,
+            **ticket_actions.ACTIONS}.get(action_id)
+
+
+def block_actions(payload):
+    """Run the pressed button's service call; a refusal becomes an ephemeral explanation."""
+    actions = payload.get("actions") or []
+    if not actions or not isinstance(actions[0], dict):
+        raise BadPayload("The interaction names no action.")
+    handler = _action_handler(str(actions[0].get("action_id")))
+    if handler is None:
+        raise BadPayload(f"Relay has no button called {str(actions[0].get('action_id'))[:60]!r}.")
+    try:
+        handler(payload, actions[0])
+    except DomainError as error:
+        db.session.rollback()
+        tell_later(payload, error.message)
+    return None
+
+
+def dispatch(payload):
+    """Route one interaction payload by type and callback or action id."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), dict):
+        raise BadPayload("The interaction payload is malformed.")
+    kind = payload.get("type")
+    if kind == "block_actions":
+        return block_actions(payload)
+    if kind == "view_submission":
+        view = payload.get("view") or {}
+        handler = SUBMISSIONS.get(view.get("callback_id"))
+        if handler is None:
+            raise BadPayload(f"Relay has no form called {str(view.get('callback_id'))[:60]!r}.")
+        return handler(payload, view)
+    if kind == "view_closed":
+        return None
+    raise BadPayload(f"Relay does not handle {str(kind)[:40]!r} interactions.")

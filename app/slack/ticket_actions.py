@@ -1,0 +1,122 @@
+"""Ticket buttons and modals: the same ticket services as the web, refusals explained to the presser."""
+import json
+
+from app.extensions import db
+from app.models import Source, TicketStatus
+from app.notifications.outbox import enqueue
+from app.services import tickets
+from app.services.errors import DomainError, InvalidTransition, ValidationError
+from app.services.permissions import Permission, require
+from app.slack import people, ticket_views
+from app.slack.forms import BadPayload, button_value, field_errors, values
+from app.slack.receipts import first_time
+from app.slack.replies import tell_later
+from app.slack.ui import open_modal
+
+CREATE_FIELDS = {"title": "title", "details": "details", "priority": "priority", "campaign_id": "campaign",
+                 "issue_type_id": "issue_type", "external_url": "title"}
+
+
+def _actor(payload):
+    return people.actor_for(payload["user"].get("id"))
+
+
+def assign_me(payload, action):
+    number = button_value(action)["n"]
+    tickets.assign_to_me(_actor(payload), number, source=Source.SLACK)
+
+
+def _open(payload, view):
+    refusal = open_modal(payload.get("trigger_id"), view)
+    if refusal:
+        tell_later(payload, refusal["text"])
+
+
+def reassign(payload, action):
+    number = button_value(action)["n"]
+    actor = _actor(payload)
+    require(actor, Permission.WORK, "Only responders and above can reassign tickets.")
+    _open(payload, ticket_views.reassign_modal(tickets.get_ticket(actor, number)))
+
+
+def resolve(payload, action):
+    number = button_value(action)["n"]
+    actor = _actor(payload)
+    require(actor, Permission.WORK, "Only responders and above can resolve tickets.")
+    ticket = tickets.get_ticket(actor, number)
+    if ticket.status != TicketStatus.IN_PROGRESS:
+        raise InvalidTransition(f"{ticket.reference} is {ticket.status.label.lower()}; it cannot be resolved now.")
+    _open(payload, ticket_views.resolve_modal(ticket))
+
+
+def _move(target):
+    def press(payload, action):
+        value = button_value(action)
+        tickets.transition_ticket(_actor(payload), value["n"], target, expected_status=value.get("from"),
+                                  source=Source.SLACK)
+    return press
+
+
+ACTIONS = {"ticket.assign_me": assign_me, "ticket.reassign": reassign, "ticket.resolve": resolve,
+           "ticket.close": _move(TicketStatus.CLOSED), "ticket.reopen": _move(TicketStatus.OPEN)}
+
+
+def _submit(view, block, run, fields=None):
+    """Run a modal's service call; refusals are shown on the modal (on *block* unless *fields* say)."""
+    try:
+        if not first_time(f"view:{view.get('id')}"):
+            return None
+        run()
+    except ValidationError as error:
+        db.session.rollback()
+        return field_errors(error, fields or {}, fallback=block)
+    except DomainError as error:
+        db.session.rollback()
+        return {"response_action": "errors", "errors": {block: error.message}}
+    return None
+
+
+def _number(view):
+    try:
+        return int(json.loads(view.get("private_metadata") or "")["n"])
+    except (ValueError, TypeError, KeyError):
+        raise BadPayload("The form does not say which ticket it is about.")
+
+
+def create(payload, view):
+    form = values(view)
+
+    def run():
+        actor = _actor(payload)
+        ticket = tickets.create_ticket(actor, title=form.get("title"), details=form.get("details") or "",
+                                       priority=form.get("priority") or "medium", campaign_id=form.get("campaign"),
+                                       issue_type_id=form.get("issue_type"), source=Source.SLACK)
+        for file in (form.get("screenshot") or [])[:1]:
+            if isinstance(file, dict) and file.get("id"):
+                enqueue("slack", "ticket.screenshot", str(file["id"])[:40],
+                        {"op": "fetch_file", "ticket_id": ticket.id, "actor_id": actor.id, "file_id": file["id"]},
+                        dedup_key=f"slack:file:{ticket.id}:{file['id']}")
+        db.session.commit()
+    return _submit(view, "title", run, CREATE_FIELDS)
+
+
+def reassign_submit(payload, view):
+    number, form = _number(view), values(view)
+
+    def run():
+        actor = _actor(payload)
+        assignee = people.account_for(form.get("assignee"))
+        if assignee is None:
+            raise ValidationError({"assignee_id": "That person has no Relay account; pick a responder."})
+        tickets.reassign_ticket(actor, number, assignee.id, comment=form.get("comment"), source=Source.SLACK)
+    return _submit(view, "assignee", run, {"assignee_id": "assignee", "comment": "comment"})
+
+
+def resolve_submit(payload, view):
+    number, form = _number(view), values(view)
+    return _submit(view, "notes", lambda: tickets.resolve_ticket(_actor(payload), number, form.get("notes"),
+                                                                 source=Source.SLACK))
+
+
+SUBMISSIONS = {ticket_views.CREATE_CALLBACK: create, ticket_views.REASSIGN_CALLBACK: reassign_submit,
+               ticket_views.RESOLVE_CALLBACK: resolve_submit}

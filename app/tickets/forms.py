@@ -1,0 +1,70 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.incidents.forms import SEVERITY_CHOICES
+from app.models import Priority
+from app.services.tickets import COMMENT_MAX, DETAILS_MAX, NOTES_MAX, TITLE_MAX, URL_MAX
+
+PRIORITY_CHOICES = [(p.value, p.label) for p in Priority]
+
+
+class TicketForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, default="medium")
+    campaign_id = SelectField("Campaign", coerce=str, validators=[Optional()])
+    issue_type_id = SelectField("Issue type", coerce=str, validators=[Optional()])
+    org_id = SelectField("Organization", coerce=str, validators=[Optional()])
+    details = TextAreaField("Details", validators=[Length(max=DETAILS_MAX)], render_kw={"rows": 6})
+    external_url = StringField("External link", validators=[Optional(), Length(max=URL_MAX)],
+                               description="Optional: the case in your CRM, a screenshot, a log.",
+                               render_kw={"placeholder": "https://"})
+    submit = SubmitField("Save")
+
+
+class TransitionForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+    expected_status = HiddenField()
+    resolution_notes = TextAreaField("Resolution notes", validators=[Optional(), Length(max=NOTES_MAX)],
+                                     render_kw={"rows": 3, "placeholder": "What fixed it? What should the reporter know?"})
+
+
+class AssignForm(FlaskForm):
+    # The service checks the assignee; the choices are only the page's convenience.
+    assignee_id = SelectField("Assignee", coerce=str, validators=[Optional()], validate_choice=False)
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=COMMENT_MAX)],
+                            render_kw={"rows": 2, "placeholder": "Why this person?"})
+    submit = SubmitField("Reassign")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Add a comment", validators=[DataRequired(), Length(max=COMMENT_MAX)],
+                         render_kw={"rows": 3, "placeholder": "What did you find? What is next?"})
+    submit = SubmitField("Comment")
+
+
+class PromoteForm(FlaskForm):
+    severity = SelectField("Severity", choices=[("", "From the ticket's priority")] + SEVERITY_CHOICES,
+                           validators=[Optional()])
+    product_area_id = SelectField("Product area", coerce=str, validators=[Optional()])
+    submit = SubmitField("Promote to incident")
+
+
+class ActionForm(FlaskForm):
+    """A button with nothing but its CSRF token."""
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
+    status = SelectField("Status", validators=[Optional()])
+    priority = SelectField("Priority", validators=[Optional()])
+    campaign_id = SelectField("Campaign", validators=[Optional()])
+    issue_type_id = SelectField("Issue type", validators=[Optional()])
+    assignee_id = SelectField("Assignee", validators=[Optional()])
+    created_from = DateField("Raised from", validators=[Optional()])
+    created_to = DateField("Raised until", validators=[Optional()])
+    sort = SelectField("Sort", choices=[("newest", "Newest"), ("oldest", "Oldest"), ("priority", "Priority"),
+                                        ("updated", "Recently updated")], validators=[Optional()])

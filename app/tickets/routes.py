@@ -1,0 +1,177 @@
+from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_login import current_user, login_required
+
+from app.decorators import permission_required
+from app.forms import apply_errors
+from app.incidents.choices import staff_choices
+from app.services import audit, promotion, tickets, validation
+from app.services.errors import InvalidTransition, ValidationError
+from app.services.permissions import Permission
+from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
+from app.tickets import bp
+from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
+from app.tickets.export import stream_csv
+from app.tickets.forms import ActionForm, AssignForm, CommentForm, FilterForm, PromoteForm, TicketForm
+from app.tickets.forms import TransitionForm
+
+FILTER_FIELDS = ("q", "status", "priority", "campaign_id", "issue_type_id", "assignee_id", "created_from",
+                 "created_to")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every ticket page needs a signed-in user."""
+
+
+def _filters(scope):
+    """The list filters from the query string; a field that does not validate is shown and ignored."""
+    form = fill_filter_form(FilterForm(request.args), current_user)
+    form.validate()
+    value = lambda name: None if getattr(form, name).errors else getattr(form, name).data or None
+    if scope == "mine" and request.args.get("scope") in ("raised", "assigned"):
+        scope = request.args["scope"]
+    return form, TicketFilters(scope=scope, **{name: value(name) for name in FILTER_FIELDS},
+                               sort=value("sort") or "newest", page=validation.page_number(request.args.get("page")),
+                               per_page=current_app.config["PER_PAGE"])
+
+
+def _listing(scope, template):
+    form, filters = _filters(scope)
+    try:
+        page = list_tickets(current_user, filters)
+    except ValidationError as error:
+        apply_errors(form, error)
+        page = None
+    return render_template(template, page=page, form=form, scope=filters.scope,
+                           filtered=any(request.args.get(k) for k in FILTER_FIELDS))
+
+
+@bp.route("/")
+@permission_required(Permission.WORK)
+def index():
+    return _listing("all", "tickets/index.html")
+
+
+@bp.route("/mine")
+def mine():
+    return _listing("mine", "tickets/index.html")
+
+
+@bp.route("/export.csv")
+def export():
+    _, filters = _filters("mine" if request.args.get("scope") in ("mine", "raised", "assigned") else "all")
+    rows = export_rows(current_user, filters)
+    try:
+        header = next(rows)  # checks permission and filters before the response starts
+    except ValidationError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("tickets.index" if filters.scope == "all" else "tickets.mine"))
+    return Response(stream_with_context(stream_csv(header, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=tickets.csv"})
+
+
+@bp.route("/summary")
+@permission_required(Permission.WORK)
+def summary():
+    return render_template("tickets/summary.html", summary=ticket_summary(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = fill_ticket_form(TicketForm(), current_user)
+    if form.validate_on_submit():
+        try:
+            ticket = tickets.create_ticket(
+                current_user, title=form.title.data, priority=form.priority.data, details=form.details.data,
+                campaign_id=form.campaign_id.data, issue_type_id=form.issue_type_id.data,
+                external_url=form.external_url.data, org_id=form.org_id.data if "org_id" in form else None)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(f"{ticket.reference} raised. We will keep you posted here.", "success")
+            return redirect(url_for("tickets.detail", number=ticket.number))
+    return render_template("tickets/form.html", form=form, title="Raise a ticket")
+
+
+@bp.route("/<int:number>")
+def detail(number):
+    ticket = tickets.get_ticket(current_user, number)
+    assign_form = AssignForm(assignee_id=str(ticket.assignee_id or ""))
+    assign_form.assignee_id.choices = staff_choices(ticket.org_id, "— unassigned —")
+    return render_template(
+        "tickets/detail.html", ticket=ticket, transitions=tickets.allowed_transitions(current_user, ticket),
+        timeline=audit.timeline("ticket", ticket.id), comments=tickets.comments_for(ticket),
+        transition_form=TransitionForm(), assign_form=assign_form, comment_form=CommentForm(),
+        promote_form=fill_promote_form(PromoteForm()), action_form=ActionForm())
+
+
+@bp.route("/<int:number>/edit", methods=["GET", "POST"])
+def edit(number):
+    ticket = tickets.get_ticket(current_user, number)
+    form = fill_ticket_form(TicketForm(obj=ticket, priority=ticket.priority.value,
+                                       campaign_id=str(ticket.campaign_id or ""),
+                                       issue_type_id=str(ticket.issue_type_id or "")), current_user, ticket)
+    if form.validate_on_submit():
+        try:
+            tickets.edit_ticket(current_user, number, title=form.title.data, details=form.details.data,
+                                priority=form.priority.data, campaign_id=form.campaign_id.data,
+                                issue_type_id=form.issue_type_id.data, external_url=form.external_url.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Ticket updated.", "success")
+            return redirect(url_for("tickets.detail", number=number))
+    return render_template("tickets/form.html", form=form, ticket=ticket, title=f"Edit {ticket.reference}")
+
+
+def _act(number, form, action, success):
+    """Run one service call for a POSTed form; flash its outcome and go back to the ticket."""
+    if not form.validate_on_submit():
+        tickets.get_ticket(current_user, number)
+        errors = [e for field in form for e in field.errors]
+        flash(" ".join(errors) or "That form was out of date. Please try again.", "warning")
+        return redirect(url_for("tickets.detail", number=number))
+    try:
+        result = action()
+    except (InvalidTransition, ValidationError) as error:
+        flash(error.message, "danger")
+        return redirect(url_for("tickets.detail", number=number))
+    flash(success, "success")
+    return redirect(result if isinstance(result, str) else url_for("tickets.detail", number=number))
+
+
+@bp.route("/<int:number>/transition", methods=["POST"])
+def transition(number):
+    form = TransitionForm()
+    return _act(number, form, lambda: tickets.transition_ticket(
+        current_user, number, form.target.data, expected_status=form.expected_status.data or None,
+        resolution_notes=form.resolution_notes.data), "Status updated.")
+
+
+@bp.route("/<int:number>/take", methods=["POST"])
+def take(number):
+    return _act(number, ActionForm(), lambda: tickets.assign_to_me(current_user, number),
+                "The ticket is yours now.")
+
+
+@bp.route("/<int:number>/assign", methods=["POST"])
+def assign(number):
+    form = AssignForm()
+    return _act(number, form, lambda: tickets.reassign_ticket(
+        current_user, number, form.assignee_id.data, comment=form.comment.data), "Assignment updated.")
+
+
+@bp.route("/<int:number>/comments", methods=["POST"])
+def comment(number):
+    form = CommentForm()
+    return _act(number, form, lambda: tickets.comment_on_ticket(current_user, number, form.body.data),
+                "Comment added.")
+
+
+@bp.route("/<int:number>/promote", methods=["POST"])
+def promote(number):
+    form = fill_promote_form(PromoteForm())
+    return _act(number, form, lambda: url_for("incidents.detail", number=promotion.promote_ticket(
+        current_user, number, severity=form.severity.data or None,
+        product_area_id=form.product_area_id.data).number), "Promoted: the incident is open and linked.")

@@ -1,0 +1,106 @@
+"""Benchmark: appending to the audit hash chain, and `flask audit verify` over many events.
+
+    python bench/audit_verify.py [--events 100000] [--appends 2000] [--database-url URL]
+
+Builds a scratch database through the migrations (a SQLite file by default; pass the
+URL of an EMPTY PostgreSQL database to use that). Times --appends events written the
+way the app writes them (audit.record, one transaction each), bulk-fills the chain to
+--events with correct hashes, then times verify_chain at two batch sizes.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import insert, select, update  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import AuditEvent, Counter, Incident, Role  # noqa: E402
+from app.models.audit import chain_hash  # noqa: E402
+from app.models.base import utcnow  # noqa: E402
+from app.services import audit  # noqa: E402
+from app.services.seed import seed_demo  # noqa: E402
+from config import DevelopmentConfig, database_url  # noqa: E402
+from app.models import User  # noqa: E402
+
+
+def append(count):
+    """Write *count* events through audit.record, each in its own transaction; return events/s."""
+    actor = db.session.scalar(select(User).where(User.role == Role.ADMIN))
+    incident = Incident(number=1, title="Bench", description="", severity="sev3", org_id=actor.org_id,
+                        reporter_id=actor.id)
+    db.session.add(incident)
+    db.session.merge(Counter(name="incident", value=1))
+    db.session.commit()
+    start = time.perf_counter()
+    for i in range(count):
+        audit.record(incident, "commented", actor, new=f"note {i}")
+        db.session.commit()
+    return count / (time.perf_counter() - start), incident, actor
+
+
+def fill(total, incident, actor):
+    """Bulk-insert events up to *total*, hashed exactly as record() would."""
+    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    have = db.session.scalar(select(Counter.value).where(Counter.name == audit.CHAIN))
+    base, batch = utcnow(), []
+    for n in range(have, total):
+        row = dict(org_id=incident.org_id, subject_type="incident", subject_id=incident.id, actor_id=actor.id,
+                   source="web", action="edited", field="title", old_value=f"title {n}",
+                   new_value=f"title {n + 1}", created_at=base + timedelta(microseconds=n), prev_hash=prev)
+        row["hash"] = prev = chain_hash(row, prev)
+        batch.append(row)
+        if len(batch) == 5000:
+            db.session.execute(insert(AuditEvent.__table__), batch)
+            batch.clear()
+            print(f"  filled {n + 1:,} / {total:,}", end="\r", flush=True)
+    if batch:
+        db.session.execute(insert(AuditEvent.__table__), batch)
+    db.session.execute(update(Counter).where(Counter.name == audit.CHAIN).values(value=max(total, have)))
+    db.session.commit()
+    print(f"  filled {total:,} events            ")
+
+
+def verify(batch_size):
+    db.session.expire_all()
+    start = time.perf_counter()
+    checked, broken = audit.verify_chain(batch_size)
+    elapsed = time.perf_counter() - start
+    assert broken is None, broken
+    return checked, checked / elapsed, elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--appends", type=int, default=2_000)
+    parser.add_argument("--database-url", help="an EMPTY database to fill (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    if args.events < 1 or not (0 < args.appends <= args.events):
+        parser.error("need 0 < --appends <= --events")
+    scratch = tempfile.mkdtemp(prefix="relay-bench-")
+    url = database_url(args.database_url or f"sqlite:///{scratch}/bench.db")
+    app = create_app(type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url, "DEBUG": False}))
+    with app.app_context():
+        print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
+        upgrade(directory=str(ROOT / "migrations"))
+        seed_demo(log=lambda *_: None)
+        rate, incident, actor = append(args.appends)
+        print(f"append (audit.record + commit): {rate:,.0f} events/s over {args.appends:,} events")
+        fill(args.events, incident, actor)
+        for batch_size in (1000, 5000):
+            checked, per_second, elapsed = verify(batch_size)
+            print(f"verify --batch {batch_size}: {checked:,} events in {elapsed:.2f} s = {per_second:,.0f} events/s")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("RELAY_ENV", "development")
+    main()
