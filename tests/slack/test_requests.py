@@ -132,3 +132,20 @@ def test_unknown_callback_and_action_ids(slack, factory):
 def test_button_with_a_mangled_value(slack, factory):
     response = slack.press("UALICE", "incident.assign_me", "not json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("payload", [
+    {"type": "view_submission", "user": {"id": "U1"}, "view": "nope"},
+    {"type": "view_submission", "user": {"id": "U1"}, "view": {"callback_id": "incident.declare",
+                                                               "state": {"values": {"title": ["x"]}}}},
+    {"type": "view_submission", "user": {"id": "U1"}, "view": {"callback_id": "ticket.create",
+                                                               "state": {"values": {"title": {"v": 3}}}}},
+    {"type": "view_submission", "user": {"id": "U1"}, "view": {"callback_id": "ticket.resolve"}},
+    {"type": "block_actions", "user": {"id": "U1"}, "actions": ["x"]},
+    {"type": "block_actions", "user": {"id": "U1"}, "actions": [{"action_id": "ticket.close", "value": "[1]"}]},
+])
+def test_odd_shapes_get_a_clear_answer_never_a_500(slack, payload, factory):
+    factory.provider()
+    response = slack.interact(payload)
+    assert response.status_code in (200, 400)
+    assert response.status_code == 400 or response.json.get("response_action") == "errors"
