@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := run.py
 
-.PHONY: run test setup setup-dev db seed test-sqlite test-postgres bench clean
+.PHONY: run worker test setup setup-dev db seed test-sqlite test-postgres bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,13 @@ seed: db
 	$(BIN)/python create_users.py
 
 ## make run: install, migrate, seed the demo users, serve on http://127.0.0.1:5000
+## (in development the outbox worker runs inside this process; RELAY_INPROCESS_WORKER=0 turns it off)
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make worker: the outbox worker and scheduled jobs on their own (what production runs)
+worker: db
+	$(BIN)/flask worker
 
 ## make test: the suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
 test: setup-dev

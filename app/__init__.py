@@ -63,6 +63,7 @@ def register_blueprints(app):
     from app.auth import bp as auth_bp
     from app.incidents import bp as incidents_bp
     from app.main import bp as main_bp
+    from app.preferences import bp as preferences_bp
     from app.slack import bp as slack_bp
     from app.tickets import bp as tickets_bp
 
@@ -74,6 +75,7 @@ def register_blueprints(app):
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(slack_bp, url_prefix="/slack")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
+    app.register_blueprint(preferences_bp, url_prefix="/account")
 
 
 def register_error_handlers(app):

@@ -1,6 +1,6 @@
-"""Administration: users, organizations, product areas."""
+"""Administration: users, organizations, product areas, deliveries."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import routes  # noqa: E402,F401
+from app.admin import deliveries, routes  # noqa: E402,F401

@@ -6,6 +6,7 @@ from app.models.comment import Comment
 from app.models.counter import Counter, next_number
 from app.models.delivery import Delivery, DeliveryState
 from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severity
+from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
 from app.models.slack import SlackMessage, SlackReceipt
@@ -13,8 +14,8 @@ from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStat
 from app.models.user import Role, User
 
 __all__ = [
-    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus", "IssueType",
-    "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
+    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "Incident", "IncidentStatus",
+    "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",
     "next_number",

@@ -1,4 +1,6 @@
 """The email channel: Flask-Mail over SMTP, or the log when no mail server is configured."""
+from email import charset
+from email.mime.text import MIMEText
 import logging
 import smtplib
 
@@ -32,9 +34,22 @@ class SMTPConnection(Connection):
         return host
 
 
+# Flask-Mail sends UTF-8 bodies unencoded, so a long paragraph becomes a line
+# over SMTP's 998-character limit and servers refuse it; quoted-printable wraps.
+WRAPPED_UTF8 = charset.Charset("utf-8")
+WRAPPED_UTF8.body_encoding = charset.QP
+
+
+class Email(Message):
+    """Flask-Mail's message with its text parts quoted-printable."""
+
+    def _mimetext(self, text, subtype="plain"):
+        return MIMEText(text, _subtype=subtype, _charset=WRAPPED_UTF8)
+
+
 def build_message(delivery) -> Message:
     payload = delivery.payload
-    return Message(subject=payload["subject"], recipients=[delivery.recipient], body=payload["text"],
+    return Email(subject=payload["subject"], recipients=[delivery.recipient], body=payload["text"],
                    html=payload.get("html"), sender=current_app.config["MAIL_DEFAULT_SENDER"],
                    extra_headers={"X-Relay-Delivery": str(delivery.id), "X-Relay-Kind": delivery.kind})
 

@@ -1,7 +1,7 @@
 """Slack: users.slack_user_id, where our Slack messages live, handled Slack requests
 
 Revision ID: a881bc640a8a
-Revises: 3acf179d213b
+Revises: 3cab0ff49a3e
 Create Date: 2026-11-26 13:29:01.931103
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a881bc640a8a'
-down_revision = '3acf179d213b'
+down_revision = '3cab0ff49a3e'
 branch_labels = None
 depends_on = None
 

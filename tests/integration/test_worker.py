@@ -182,3 +182,14 @@ def test_two_workers_on_postgresql_drain_1000_deliveries_exactly_once(app, db, s
     ids = [message["X-Relay-Delivery"] for _, message in smtp_server.messages]
     assert len(ids) == 1000 and len(set(ids)) == 1000
     assert set(states(db).values()) == {DeliveryState.DELIVERED}
+
+
+def test_long_lines_and_non_ascii_text_arrive_intact(db, smtp_server):
+    paragraph = "Zoë's checkout ✓ fails again. " * 120  # one 3,600-character line
+    enqueue("email", "test.mail", "ann@example.com", {"subject": "Ünïcode ✓", "text": paragraph,
+            "html": f"<p>{paragraph}</p>"}, dedup_key="long")
+    db.session.commit()
+    deliver_due()
+    [message] = smtp_server.to("ann@example.com")
+    assert message["Subject"] == "Ünïcode ✓"
+    assert message.get_body(preferencelist=("plain",)).get_content().strip() == paragraph.strip()

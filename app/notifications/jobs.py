@@ -1,0 +1,49 @@
+"""The weekly summary: opened, resolved, still open by severity or priority, and MTTR."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, Role, Severity, Ticket
+from app.models.sql import seconds_between
+from app.notifications.mailer import absolute_url, queue_email
+from app.notifications.recipients import provider_staff
+from app.notifications.scheduler import job
+
+
+def week_of(model, open_statuses, level_column, levels, since, until):
+    """Counts for one kind of record between *since* and *until*, and what is still open now."""
+    opened = db.session.scalar(select(func.count()).select_from(model)
+                               .where(model.created_at >= since, model.created_at < until))
+    resolved, mttr = db.session.execute(
+        select(func.count(), func.avg(seconds_between(model.created_at, model.resolved_at)))
+        .where(model.resolved_at >= since, model.resolved_at < until)).one()
+    still_open = dict(db.session.execute(select(level_column, func.count())
+                                         .where(model.status.in_(open_statuses)).group_by(level_column)).all())
+    return {"opened": opened, "resolved": resolved, "mttr_hours": None if mttr is None else float(mttr) / 3600,
+            "still_open": [(level.label, still_open.get(level, 0)) for level in levels]}
+
+
+def weekly_sections(since, until):
+    """(title, numbers, link) for incidents by severity and tickets by priority."""
+    return [
+        ("Incidents", week_of(Incident, OPEN_STATUSES, Incident.severity, list(Severity), since, until),
+         absolute_url("incidents.index")),
+        ("Tickets", week_of(Ticket, OPEN_TICKET_STATUSES, Ticket.priority, list(reversed(Priority)), since, until),
+         absolute_url("tickets.index", fallback="/tickets/")),
+    ]
+
+
+@job("weekly_summary", "WEEKLY_SUMMARY_AT")
+def weekly_summary(period_start):
+    """The week before *period_start*, to the provider's admins and managers."""
+    since = period_start - timedelta(days=7)
+    sections = weekly_sections(since, period_start)
+    queued = 0
+    for user in provider_staff(Role.ADMIN, Role.MANAGER):
+        queued += bool(queue_email(user, "report.weekly", "weekly_summary",
+                                   f"Weekly summary, week of {since:%Y-%m-%d}",
+                                   dedup_key=f"job:weekly_summary:{period_start:%Y-%m-%d}",
+                                   since=since, until=period_start, sections=sections,
+                                   link=absolute_url("main.index")))
+    return queued

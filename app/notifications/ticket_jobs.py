@@ -1,0 +1,61 @@
+"""Daily ticket jobs: overdue reminders to assignees, and the stale report to the admins."""
+from datetime import timedelta
+from itertools import groupby
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import OPEN_TICKET_STATUSES, Ticket
+from app.notifications.mailer import absolute_url, queue_email
+from app.notifications.recipients import admin_recipients
+from app.notifications.scheduler import job
+from app.notifications.ticket_emails import ticket_link
+
+REPORT_MAX = 50  # tickets listed in one email; the rest are counted
+
+
+def open_tickets(*conditions):
+    return db.session.scalars(select(Ticket).where(Ticket.status.in_(OPEN_TICKET_STATUSES), *conditions)
+                              .options(selectinload(Ticket.assignee), selectinload(Ticket.org))
+                              .order_by(Ticket.assignee_id, Ticket.created_at)).all()
+
+
+def listed(tickets):
+    """The most urgent first (priority, then age), each with its link."""
+    tickets = sorted(tickets, key=lambda ticket: (-ticket.priority.rank, ticket.created_at))
+    return [(ticket, ticket_link(ticket)) for ticket in tickets[:REPORT_MAX]]
+
+
+@job("overdue_reminder", "OVERDUE_REMINDER_AT")
+def overdue_reminder(period_start):
+    """Remind each assignee of their tickets open or in progress for more than OVERDUE_AFTER_DAYS."""
+    days = current_app.config["OVERDUE_AFTER_DAYS"]
+    overdue = open_tickets(Ticket.assignee_id.is_not(None), Ticket.created_at < period_start - timedelta(days=days))
+    queued = 0
+    for _, group in groupby(overdue, key=lambda ticket: ticket.assignee_id):
+        tickets = list(group)
+        queued += bool(queue_email(tickets[0].assignee, "ticket.overdue", "ticket_overdue",
+                                   f"{len(tickets)} ticket(s) open for more than {days} days",
+                                   dedup_key=f"job:overdue_reminder:{period_start:%Y-%m-%d}",
+                                   tickets=listed(tickets), total=len(tickets), days=days,
+                                   link=absolute_url("tickets.mine", fallback="/tickets/mine")))
+    return queued
+
+
+@job("stale_report", "STALE_REPORT_AT")
+def stale_report(period_start):
+    """Tell the admins which open tickets nobody touched for STALE_AFTER_DAYS."""
+    days = current_app.config["STALE_AFTER_DAYS"]
+    stale = open_tickets(Ticket.updated_at < period_start - timedelta(days=days))
+    if not stale:
+        return 0
+    queued = 0
+    for admin in admin_recipients():
+        queued += bool(queue_email(admin, "report.stale", "stale_report",
+                                   f"Stale tickets: {len(stale)} without an update for {days}+ days",
+                                   dedup_key=f"job:stale_report:{period_start:%Y-%m-%d}",
+                                   tickets=listed(stale), total=len(stale), days=days,
+                                   link=absolute_url("tickets.index", fallback="/tickets/")))
+    return queued

@@ -1,0 +1,34 @@
+"""Per-user notification preferences: everything is on until someone turns it off."""
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models import NotificationOptOut, User
+from app.notifications.kinds import BY_NAME, OPTIONAL
+from app.services.errors import ValidationError
+
+
+def turned_off(user_id: int) -> set[str]:
+    """The kinds of notification *user_id* turned off."""
+    return set(db.session.scalars(select(NotificationOptOut.kind).where(NotificationOptOut.user_id == user_id)))
+
+
+def wants(user: User, kind: str, critical=False) -> bool:
+    """True if *user* should get a *kind* email; critical ones and assignments always go out."""
+    if not user.active:
+        return False
+    if critical or not BY_NAME[kind].optional:
+        return True
+    return kind not in turned_off(user.id)
+
+
+def save_preferences(actor: User, enabled_kinds) -> set[str]:
+    """Keep the optional kinds in *enabled_kinds* on for *actor* and turn the others off."""
+    enabled = set(enabled_kinds or ())
+    unknown = enabled - {kind.name for kind in OPTIONAL}
+    if unknown:
+        raise ValidationError({"kinds": "Choose from the notifications listed."})
+    off = {kind.name for kind in OPTIONAL} - enabled
+    db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == actor.id))
+    db.session.add_all(NotificationOptOut(user_id=actor.id, kind=name) for name in sorted(off))
+    db.session.commit()
+    return off
