@@ -26,8 +26,9 @@ def next_number(name: str) -> int:
     if bumped.rowcount == 0:
         if session.get_bind().dialect.name == "postgresql":
             # Two first-ever callers race to create the row: the loser waits, inserts nothing, bumps.
-            created = session.execute(pg_insert(Counter).values(name=name, value=1).on_conflict_do_nothing())
-            return 1 if created.rowcount == 1 else next_number(name)
+            created = session.execute(pg_insert(Counter).values(name=name, value=1)
+                                      .on_conflict_do_nothing().returning(Counter.value)).scalar()
+            return 1 if created is not None else next_number(name)
         session.add(Counter(name=name, value=1))
         session.flush()
         return 1

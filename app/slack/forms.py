@@ -11,15 +11,23 @@ class BadPayload(Exception):
 def values(view):
     """{block_id: value} from a submitted view's state (text, selected option, user or files)."""
     found = {}
-    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
-        for action in (actions or {}).values():
+    state = view.get("state") if isinstance(view.get("state"), dict) else {}
+    blocks = state.get("values") if isinstance(state.get("values"), dict) else {}
+    for block_id, actions in blocks.items():
+        if not isinstance(actions, dict):
+            raise BadPayload("The submitted form is malformed.")
+        for action in actions.values():
+            if not isinstance(action, dict):
+                raise BadPayload("The submitted form is malformed.")
             kind = action.get("type")
             if kind == "static_select":
-                found[block_id] = (action.get("selected_option") or {}).get("value")
+                option = action.get("selected_option")
+                found[block_id] = option.get("value") if isinstance(option, dict) else None
             elif kind == "users_select":
                 found[block_id] = action.get("selected_user")
             elif kind == "file_input":
-                found[block_id] = action.get("files") or []
+                files = action.get("files")
+                found[block_id] = files if isinstance(files, list) else []
             else:
                 found[block_id] = action.get("value")
     return found

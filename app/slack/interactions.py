@@ -88,7 +88,9 @@ def dispatch(payload):
     if kind == "block_actions":
         return block_actions(payload)
     if kind == "view_submission":
-        view = payload.get("view") or {}
+        view = payload.get("view")
+        if not isinstance(view, dict):
+            raise BadPayload("The submission has no view.")
         handler = SUBMISSIONS.get(view.get("callback_id"))
         if handler is None:
             raise BadPayload(f"Relay has no form called {str(view.get('callback_id'))[:60]!r}.")

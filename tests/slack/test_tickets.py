@@ -210,3 +210,10 @@ def test_a_refused_or_vanished_screenshot_fails_for_good(slack, slack_api, peopl
     deliver_slack()
     failed = db.session.scalar(select(Delivery).where(Delivery.kind == "ticket.screenshot"))
     assert failed.state == DeliveryState.FAILED and "file_not_found" in failed.last_error
+
+
+def test_an_expired_trigger_on_a_button_is_explained(slack, slack_api, people):
+    ticket = tickets.create_ticket(people["alice"], title="Refund stuck")
+    slack_api.fail("views.open", "expired_trigger_id")
+    press(slack, "UMIA", "ticket.reassign", ticket)
+    assert "too little time" in refusal(slack_api)
