@@ -123,3 +123,8 @@ def test_preferences_need_sign_in_and_a_real_csrf_token(client, login_as, factor
     login_as(factory.user(Role.REPORTER))
     assert client.post("/account/notifications", data={"kinds": [], "csrf_token": "forged"}).status_code == 400
     assert db.session.scalars(select(NotificationOptOut)).all() == []
+
+
+def test_the_profile_page_links_to_notification_preferences(client, login_as, factory):
+    login_as(factory.user(Role.REPORTER))
+    assert 'href="/account/notifications"' in client.get("/profile").get_data(as_text=True)
