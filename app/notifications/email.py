@@ -3,11 +3,12 @@ from email import charset
 from email.mime.text import MIMEText
 import logging
 import smtplib
+import threading
 
 from flask import current_app
 from flask_mail import Connection, Message
 
-from app.notifications.registry import PermanentFailure, deliverer
+from app.notifications.registry import PermanentFailure, deliverer, when_idle
 
 log = logging.getLogger("relay.mail")
 
@@ -63,8 +64,7 @@ def send_email(delivery):
                  delivery.recipient, message.subject, message.body)
         return
     try:
-        with SMTPConnection(current_app.extensions["mail"]) as connection:
-            connection.send(message)
+        send_over_open_connection(message)
     except smtplib.SMTPRecipientsRefused as error:
         if all(code >= 500 for code, _ in error.recipients.values()):
             raise PermanentFailure(f"Recipient refused: {_codes(error.recipients)}") from error
@@ -73,6 +73,45 @@ def send_email(delivery):
         if error.smtp_code >= 500:
             raise PermanentFailure(f"{error.smtp_code} {_text(error.smtp_error)}") from error
         raise
+
+
+class OpenConnection(threading.local):
+    """Each worker thread keeps one SMTP connection open while it drains the outbox."""
+
+    connection = None
+
+
+_open = OpenConnection()
+
+
+def send_over_open_connection(message):
+    """Send on this thread's open connection, opening one if needed; reconnect once if it went stale."""
+    reused = _open.connection is not None
+    try:
+        if not reused:
+            _open.connection = SMTPConnection(current_app.extensions["mail"]).__enter__()
+        _open.connection.send(message)
+    except smtplib.SMTPResponseException:
+        raise  # the server answered (refused); the connection is still good
+    except smtplib.SMTPServerDisconnected:
+        close_connection()
+        if not reused:
+            raise
+        send_over_open_connection(message)  # the server dropped an idle connection: one fresh try
+    except Exception:
+        close_connection()
+        raise
+
+
+@when_idle
+def close_connection():
+    """Say goodbye to the SMTP server (the worker calls this when it has nothing more to send)."""
+    connection, _open.connection = _open.connection, None
+    if connection is not None and connection.host is not None:
+        try:
+            connection.host.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.host.close()
 
 
 def _codes(recipients):

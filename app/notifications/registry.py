@@ -16,3 +16,12 @@ def deliverer(channel):
         return fn
 
     return decorator
+
+
+IDLE_HOOKS = []
+
+
+def when_idle(fn):
+    """Register fn() to run when the worker has delivered what was due (e.g. close a connection)."""
+    IDLE_HOOKS.append(fn)
+    return fn

@@ -1,4 +1,4 @@
-"""The worker loop behind `flask worker`: deliver what is due, run due jobs, sleep, repeat."""
+"""The worker loop behind `flask worker`: run due jobs, deliver what is due, sleep, repeat."""
 import logging
 import signal
 import threading
@@ -23,15 +23,13 @@ class Worker:
         self.stopping.set()
 
     def tick(self) -> int:
-        """One round: deliver what is due and run the scheduled jobs that are due."""
+        """One round: run the scheduled jobs that are due, then deliver what is due."""
         from app.notifications import scheduler
 
         with self.app.app_context():
             try:
-                done = deliver_due(should_stop=self.stopping.is_set)
-                if not self.stopping.is_set():
-                    scheduler.run_due_jobs()
-                return done
+                scheduler.run_due_jobs()
+                return deliver_due(should_stop=self.stopping.is_set)
             except Exception:
                 log.exception("worker round failed; trying again shortly")
                 db.session.rollback()

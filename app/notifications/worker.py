@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Delivery, DeliveryState
 from app.models.base import utcnow
-from app.notifications.registry import DELIVERERS, PermanentFailure
+from app.notifications.registry import DELIVERERS, IDLE_HOOKS, PermanentFailure
 
 log = logging.getLogger("relay.worker")
 
@@ -134,6 +134,14 @@ def deliver_due(limit: int | None = None, now: datetime | None = None, should_st
     A delivery that fails is rescheduled after *now*, so each call tries a row at most once.
     """
     now = now or utcnow()
+    try:
+        return _drain(now, limit, should_stop)
+    finally:
+        for hook in IDLE_HOOKS:
+            hook()
+
+
+def _drain(now, limit, should_stop):
     batch = current_app.config["WORKER_BATCH_SIZE"]
     done = 0
     while (limit is None or done < limit) and not should_stop():

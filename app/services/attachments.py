@@ -10,7 +10,7 @@ from app.models.base import utcnow
 from app.services import audit
 from app.services.errors import NotFound, ValidationError
 from app.services.permissions import Permission, can_see, require
-from app.services.uploads import check_upload
+from app.services.uploads import CheckedFile, check_upload
 from app.storage import new_key, storage
 
 # Which column of Attachment points at each kind of subject.
@@ -24,20 +24,26 @@ def _column(subject) -> str:
         raise NotFound("Attachments are not supported here.")
 
 
-def _read(file_storage, max_bytes) -> tuple[str, bytes]:
+def prepare_upload(file_storage) -> CheckedFile:
+    """Read and check an uploaded file (type by content, size, name) before anything is written."""
+    if isinstance(file_storage, CheckedFile):
+        return file_storage
     if file_storage is None or not getattr(file_storage, "filename", None):
         raise ValidationError({"file": "Choose a file to attach."})
-    return file_storage.filename, file_storage.stream.read(max_bytes + 1)
+    max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+    return check_upload(file_storage.filename, file_storage.stream.read(max_bytes + 1), max_bytes)
 
 
 def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Attachment:
-    """Check and store an uploaded file, attach it to *subject* and put it on the timeline."""
+    """Check and store an uploaded file, attach it to *subject* and put it on the timeline.
+
+    *file_storage* is the upload (werkzeug FileStorage) or what prepare_upload returned for it.
+    """
     if not can_see(actor, subject):
         raise NotFound("That was not found.")
     require(actor, Permission.RAISE)
-    max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
-    name, data = _read(file_storage, max_bytes)
-    checked = check_upload(name, data, max_bytes)
+    checked = prepare_upload(file_storage)
+    data = checked.data
     attachment = Attachment(
         org_id=subject.org_id, uploader_id=actor.id, filename=checked.filename,
         storage_key=new_key(), content_type=checked.content_type, size=len(data),
@@ -60,10 +66,16 @@ def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Att
 
 
 def attachments_of(subject) -> list[Attachment]:
-    """The attachments on *subject*, oldest first (the caller has checked visibility)."""
-    column = getattr(Attachment, _column(subject))
+    """The attachments on *subject*, oldest first (the caller has checked visibility).
+
+    An incident promoted from a ticket shows the ticket's attachments too (same people, same org).
+    """
+    where = getattr(Attachment, _column(subject)) == subject.id
+    source_ticket = getattr(subject, "source_ticket", None) if isinstance(subject, Incident) else None
+    if source_ticket is not None:
+        where = where | (Attachment.ticket_id == source_ticket.id)
     return db.session.scalars(
-        select(Attachment).where(column == subject.id).order_by(Attachment.created_at, Attachment.id)
+        select(Attachment).where(where).order_by(Attachment.created_at, Attachment.id)
     ).all()
 
 
@@ -94,8 +106,9 @@ def open_attachment(actor: User, attachment_id: int):
 
 
 def storage_keys_of(subject) -> list[str]:
-    """Storage keys to remove once *subject* is deleted."""
-    return [a.storage_key for a in attachments_of(subject)]
+    """Storage keys of the files attached to *subject* itself, to remove once it is deleted."""
+    column = getattr(Attachment, _column(subject))
+    return list(db.session.scalars(select(Attachment.storage_key).where(column == subject.id)))
 
 
 def remove_files(keys):

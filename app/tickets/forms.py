@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -19,6 +20,13 @@ class TicketForm(FlaskForm):
     external_url = StringField("External link", validators=[Optional(), Length(max=URL_MAX)],
                                description="Optional: the case in your CRM, a screenshot, a log.",
                                render_kw={"placeholder": "https://"})
+    submit = SubmitField("Save")
+
+
+class NewTicketForm(TicketForm):
+    # Checked on its content by the attachments service before the ticket is created.
+    file = FileField("Screenshot or log (optional)", validators=[Optional()],
+                     description="PNG, JPEG, GIF, WebP, PDF or a text log.")
     submit = SubmitField("Save")
 
 

@@ -4,14 +4,15 @@ from flask_login import current_user, login_required
 from app.decorators import permission_required
 from app.forms import apply_errors
 from app.incidents.choices import staff_choices
-from app.services import audit, promotion, tickets, validation
+from app.services import attachments, audit, promotion, tickets, validation
 from app.services.errors import InvalidTransition, ValidationError
 from app.services.permissions import Permission
 from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
 from app.tickets.export import stream_csv
-from app.tickets.forms import ActionForm, AssignForm, CommentForm, FilterForm, PromoteForm, TicketForm
+from app.tickets.forms import ActionForm, AssignForm, CommentForm, FilterForm, NewTicketForm, PromoteForm
+from app.tickets.forms import TicketForm
 from app.tickets.forms import TransitionForm
 
 FILTER_FIELDS = ("q", "status", "priority", "campaign_id", "issue_type_id", "assignee_id", "created_from",
@@ -79,13 +80,16 @@ def summary():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = fill_ticket_form(TicketForm(), current_user)
+    form = fill_ticket_form(NewTicketForm(), current_user)
     if form.validate_on_submit():
         try:
+            screenshot = attachments.prepare_upload(form.file.data) if form.file.data else None
             ticket = tickets.create_ticket(
                 current_user, title=form.title.data, priority=form.priority.data, details=form.details.data,
                 campaign_id=form.campaign_id.data, issue_type_id=form.issue_type_id.data,
                 external_url=form.external_url.data, org_id=form.org_id.data if "org_id" in form else None)
+            if screenshot:
+                attachments.add_attachment(current_user, ticket, screenshot)
         except ValidationError as error:
             apply_errors(form, error)
         else:

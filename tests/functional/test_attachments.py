@@ -236,3 +236,30 @@ def test_service_refuses_someone_who_cannot_see_the_record(db, factory, incident
     with pytest.raises(NotFound):
         attachments.add_attachment(factory.user(Role.MANAGER, org=factory.org()), incident, _file(LOG, "a.log"))
     assert count(db) == 0
+
+
+def test_a_promoted_incident_shows_the_tickets_attachments(client, db, factory, login_as):
+    from app.services import attachments, promotion, tickets
+
+    customer = factory.user(Role.REPORTER, org=factory.org())
+    ticket = tickets.create_ticket(customer, title="Checkout broken", details="")
+    screenshot = attachments.add_attachment(customer, ticket, _file(PNG, "error.png"))
+    responder = factory.user(Role.RESPONDER)
+    incident = promotion.promote_ticket(responder, ticket.number)
+    assert attachments.attachments_of(incident) == [screenshot]
+    login_as(responder)
+    page = client.get(f"/incidents/{incident.number}").get_data(as_text=True)
+    assert f'<img src="/attachments/{screenshot.id}"' in page
+    assert client.get(f"/attachments/{screenshot.id}").status_code == 200
+
+
+def test_deleting_a_promoted_incident_keeps_the_tickets_files(client, db, factory, login_as):
+    from app.services import attachments, incidents, promotion, tickets
+
+    customer = factory.user(Role.REPORTER, org=factory.org())
+    ticket = tickets.create_ticket(customer, title="Checkout broken", details="")
+    screenshot = attachments.add_attachment(customer, ticket, _file(PNG, "error.png"))
+    incident = promotion.promote_ticket(factory.user(Role.RESPONDER), ticket.number)
+    incidents.delete_incident(factory.user(Role.ADMIN), incident.number)
+    login_as(customer)
+    assert client.get(f"/attachments/{screenshot.id}").data == PNG

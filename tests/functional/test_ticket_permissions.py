@@ -112,7 +112,7 @@ def test_customer_staff_see_only_their_org(client, factory, login_as, world):
     assert theirs.title in client.get("/tickets/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("token", [None, "forged", "x" * 4096])
+@pytest.mark.parametrize("token", [None, "forged"])
 @pytest.mark.parametrize("method,path,data,minimum", POST_ROUTES, ids=ids(POST_ROUTES))
 def test_every_form_refuses_a_forged_csrf_token(client, db, factory, login_as, world, token,
                                                 method, path, data, minimum):

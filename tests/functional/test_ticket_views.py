@@ -97,8 +97,8 @@ def test_working_a_ticket_through_the_web(client, factory, responder, login_as):
     page = client.get(base).get_data(as_text=True)
     assert "Raised the keepalive" in page and "Checking the tunnel logs" in page
     timeline = page.split('data-testid="timeline"')[1]
-    for line in ("Assigned to <strong>Sam Support</strong>", "<strong>open</strong> → <strong>in_progress</strong>",
-                 "Commented", "<strong>in_progress</strong> → <strong>resolved</strong>",
+    for line in ("Assigned to <strong>Sam Support</strong>", "<strong>open</strong> → <strong>in progress</strong>",
+                 "Commented", "<strong>in progress</strong> → <strong>resolved</strong>",
                  "Resolution notes", "Sam Support · via web"):
         assert line in timeline, line
     login_as(factory.user(Role.MANAGER))

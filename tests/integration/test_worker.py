@@ -193,3 +193,20 @@ def test_long_lines_and_non_ascii_text_arrive_intact(db, smtp_server):
     [message] = smtp_server.to("ann@example.com")
     assert message["Subject"] == "Ünïcode ✓"
     assert message.get_body(preferencelist=("plain",)).get_content().strip() == paragraph.strip()
+
+
+def test_one_connection_serves_a_batch_and_a_dropped_one_is_reopened(db, smtp_server):
+    for n in range(3):
+        mail(db, f"u{n}@example.com", f"k{n}")
+    restarted = []
+
+    def restart_after_first():
+        if len(smtp_server.messages) == 1 and not restarted:
+            smtp_server.stop()  # drops the open connection, like a server closing an idle one
+            smtp_server.start()
+            restarted.append(True)
+        return False
+
+    assert deliver_due(should_stop=restart_after_first) == 3
+    assert restarted and smtp_server.recipients() == ["u0@example.com", "u1@example.com", "u2@example.com"]
+    assert set(states(db).values()) == {DeliveryState.DELIVERED}
