@@ -1,10 +1,12 @@
 """Who a Slack user is in Relay: linked by Slack user id, found the first time by profile email."""
+from flask import current_app
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Organization, Role, User
+from app.notifications.outbox import enqueue
 from app.services.errors import DomainError, Forbidden
 from app.slack.client import request_client
 
@@ -65,11 +67,22 @@ def _new_reporter(slack_user_id, email, name):
     user = User(email=email or f"{slack_user_id.lower()}@slack.invalid", display_name=name,
                 role=Role.REPORTER, org=provider, password_hash=NO_PASSWORD, slack_user_id=slack_user_id)
     db.session.add(user)
+    _tell_admins(slack_user_id, user.email)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
     return _by_slack_id(slack_user_id)
+
+
+def _tell_admins(slack_user_id, email):
+    """Let the admins know a Slack member got an account, in SLACK_ADMIN_CHANNEL when it is set."""
+    channel = current_app.config.get("SLACK_ADMIN_CHANNEL")
+    if channel:
+        text = (f"<@{slack_user_id}> used Relay from Slack for the first time and got a reporter account "
+                f"({email}). Give them another role in Admin → Users if they need one.")
+        enqueue("slack", "account.created", channel, {"op": "post", "channel": channel, "text": text},
+                dedup_key=f"slack:new-account:{slack_user_id}")
 
 
 def account_for(slack_user_id) -> User | None:

@@ -88,7 +88,8 @@ def test_a_retried_submission_declares_once(slack, people, db):
     assert db.session.scalar(select(func.count(Incident.id))) == 1
 
 
-def test_an_unknown_member_becomes_a_reporter_in_the_provider_org(slack, slack_api, people, db, factory):
+def test_an_unknown_member_becomes_a_reporter_in_the_provider_org(slack, slack_api, people, db, factory, app):
+    app.config["SLACK_ADMIN_CHANNEL"] = "CGENERAL"
     slack_api.add_user("UNEW", "newcomer@example.com", "New Comer")
     slack.submit("UNEW", "incident.declare", declare_values())
     user = db.session.scalar(select(User).where(User.slack_user_id == "UNEW"))
@@ -96,6 +97,9 @@ def test_an_unknown_member_becomes_a_reporter_in_the_provider_org(slack, slack_a
     assert user.org == factory.provider()
     assert not user.check_password("")
     assert db.session.scalar(select(Incident)).reporter == user
+    deliver_slack()
+    notice = next(p for p in slack_api.calls_to("chat.postMessage") if p["channel"] == "CGENERAL")
+    assert "<@UNEW>" in notice["text"] and "reporter account" in notice["text"]
 
 
 def test_a_deactivated_account_cannot_declare(slack, people, db):
