@@ -15,7 +15,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import User  # noqa: E402
-from app.services import incidents  # noqa: E402
+from app.services import incidents, tickets  # noqa: E402
 from app.services.seed import seed_demo  # noqa: E402
 from config import DevelopmentConfig  # noqa: E402
 
@@ -38,6 +38,18 @@ def demo_story():
     return story
 
 
+def ticket_story():
+    """A ticket taken, discussed and resolved."""
+    users = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
+    support, user = users["support"], users["user"]
+    ticket = tickets.create_ticket(user, title="Refund for order 1042 never arrived", priority="high",
+                                   details="Refund approved on Monday; the customer still sees nothing.")
+    tickets.assign_to_me(support, ticket.number)
+    tickets.comment_on_ticket(support, ticket.number, "Payment provider shows the refund **queued**; "
+                                                      "chasing them now.")
+    return ticket.number
+
+
 def main():
     scratch = tempfile.mkdtemp(prefix="relay-shots-")
     config = type("ShotConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/shots.db",
@@ -47,6 +59,7 @@ def main():
         upgrade(directory=str(ROOT / "migrations"))
         seed_demo(log=lambda *_: None)
         story = demo_story().number
+        ticket = ticket_story()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -59,7 +72,8 @@ def main():
         page.get_by_label("Password", exact=True).fill("manager123")
         page.get_by_role("button", name="Sign in").click()
         for name, path in [("screenshot", f"/incidents/{story}"), ("screenshot-dashboard", "/"),
-                           ("screenshot-list", "/incidents/")]:
+                           ("screenshot-list", "/incidents/"), ("screenshot-ticket", f"/tickets/{ticket}"),
+                           ("screenshot-tickets", "/tickets/"), ("screenshot-ticket-summary", "/tickets/summary")]:
             page.goto(path)
             page.screenshot(path=str(ROOT / "docs" / f"{name}.png"), full_page=name != "screenshot")
             print(f"wrote docs/{name}.png")
