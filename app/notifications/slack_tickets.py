@@ -20,9 +20,13 @@ def _send(ticket, kind, payload, key=None):
 
 @subscribe("ticket.created")
 def ticket_created(event):
+    ticket = event.subject
+    for file_id in event.data.get("slack_file_ids", ()):
+        enqueue("slack", "ticket.screenshot", file_id,
+                {"op": "fetch_file", "ticket_id": ticket.id, "actor_id": event.actor.id, "file_id": file_id},
+                dedup_key=f"slack:file:{ticket.id}:{file_id}")
     if not _channel():
         return
-    ticket = event.subject
     _send(ticket, event.name, {"op": "post", "channel": _channel(), "save_ref": ["ticket", ticket.id, "card"],
                                **ticket_views.ticket_card(ticket)}, key="card")
 

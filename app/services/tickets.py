@@ -80,8 +80,12 @@ def _fields(values, current=None):
 
 
 def create_ticket(actor: User, *, title, priority="medium", details="", campaign_id=None, issue_type_id=None,
-                  external_url=None, org_id=None, source=Source.WEB) -> Ticket:
-    """Raise a new ticket, numbered and on the record."""
+                  external_url=None, org_id=None, source=Source.WEB, event_data=None) -> Ticket:
+    """Raise a new ticket, numbered and on the record.
+
+    *event_data* rides along on the ticket.created event, so a front can hand its
+    notifier extra work (e.g. a Slack file to fetch) inside the same transaction.
+    """
     require(actor, Permission.RAISE)
     fields = _fields(dict(title=title, priority=priority, details=details, campaign_id=campaign_id,
                           issue_type_id=issue_type_id, external_url=external_url))
@@ -90,7 +94,7 @@ def create_ticket(actor: User, *, title, priority="medium", details="", campaign
     db.session.add(ticket)
     db.session.flush()
     audit.record(ticket, "created", actor, source, new=f"{ticket.priority.label}: {ticket.title}")
-    emit("ticket.created", ticket, actor, source)
+    emit("ticket.created", ticket, actor, source, **(event_data or {}))
     db.session.commit()
     return ticket
 

@@ -3,7 +3,6 @@ import json
 
 from app.extensions import db
 from app.models import Source, TicketStatus
-from app.notifications.outbox import enqueue
 from app.services import tickets
 from app.services.errors import DomainError, InvalidTransition, ValidationError
 from app.services.permissions import Permission, require
@@ -87,16 +86,12 @@ def create(payload, view):
     form = values(view)
 
     def run():
-        actor = _actor(payload)
-        ticket = tickets.create_ticket(actor, title=form.get("title"), details=form.get("details") or "",
-                                       priority=form.get("priority") or "medium", campaign_id=form.get("campaign"),
-                                       issue_type_id=form.get("issue_type"), source=Source.SLACK)
-        for file in (form.get("screenshot") or [])[:1]:
-            if isinstance(file, dict) and file.get("id"):
-                enqueue("slack", "ticket.screenshot", str(file["id"])[:40],
-                        {"op": "fetch_file", "ticket_id": ticket.id, "actor_id": actor.id, "file_id": file["id"]},
-                        dedup_key=f"slack:file:{ticket.id}:{file['id']}")
-        db.session.commit()
+        files = [str(f["id"])[:40] for f in (form.get("screenshot") or [])[:1] if isinstance(f, dict) and f.get("id")]
+        # The file is fetched by the worker; its outbox row commits with the ticket (slack_tickets.py).
+        tickets.create_ticket(_actor(payload), title=form.get("title"), details=form.get("details") or "",
+                              priority=form.get("priority") or "medium", campaign_id=form.get("campaign"),
+                              issue_type_id=form.get("issue_type"), source=Source.SLACK,
+                              event_data={"slack_file_ids": files})
     return _submit(view, "title", run, CREATE_FIELDS)
 
 
