@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import ActionForm
+from app.forms import ActionForm
 from app.models import DeliveryState
 from app.services import deliveries as outbox, validation
 from app.services.errors import InvalidTransition, ValidationError

@@ -38,10 +38,6 @@ class ProductAreaForm(FlaskForm):
     submit = SubmitField("Add product area")
 
 
-class ActionForm(FlaskForm):
-    """A button with nothing but its CSRF token."""
-
-
 class TicketOptionForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     position = IntegerField("Position", validators=[Optional(), NumberRange(min=0, max=10_000)],

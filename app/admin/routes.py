@@ -2,10 +2,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import ActionForm, EditUserForm, OrganizationForm, ProductAreaForm, TicketOptionForm
+from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, TicketOptionForm
 from app.admin.forms import UserForm
 from app.decorators import permission_required
-from app.forms import apply_errors
+from app.forms import ActionForm, apply_errors
 from app.services import accounts, ticket_options, validation
 from app.services.errors import ValidationError
 from app.services.permissions import Permission

@@ -3,7 +3,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.models import Severity
-from app.services.incidents import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX
+from app.services.incidents import DESCRIPTION_MAX, TITLE_MAX
 
 SEVERITY_CHOICES = [(s.value, f"{s.label} — {s.description}") for s in Severity]
 
@@ -28,16 +28,6 @@ class AssignForm(FlaskForm):
     # The service checks the assignee; the choices are only the page's convenience.
     assignee_id = SelectField("Assignee", coerce=str, validators=[Optional()], validate_choice=False)
     submit = SubmitField("Assign")
-
-
-class CommentForm(FlaskForm):
-    body = TextAreaField("Add a comment", validators=[DataRequired(), Length(max=COMMENT_MAX)],
-                         render_kw={"rows": 3, "placeholder": "What did you find? What is next? (Markdown)"})
-    submit = SubmitField("Comment")
-
-
-class ActionForm(FlaskForm):
-    """A button with nothing but its CSRF token."""
 
 
 class FilterForm(FlaskForm):

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 from app.forms import apply_errors
 from app.incidents import bp
 from app.incidents.choices import fill_filter_form, fill_incident_form, staff_choices
-from app.incidents.forms import AssignForm, CommentForm, ActionForm, FilterForm, IncidentForm
+from app.forms import ActionForm, CommentForm
+from app.incidents.forms import AssignForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
 from app.services import audit, incidents, validation
 from app.services.errors import InvalidTransition, ValidationError

@@ -45,21 +45,11 @@ class AssignForm(FlaskForm):
     submit = SubmitField("Reassign")
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField("Add a comment", validators=[DataRequired(), Length(max=COMMENT_MAX)],
-                         render_kw={"rows": 3, "placeholder": "What did you find? What is next?"})
-    submit = SubmitField("Comment")
-
-
 class PromoteForm(FlaskForm):
     severity = SelectField("Severity", choices=[("", "From the ticket's priority")] + SEVERITY_CHOICES,
                            validators=[Optional()])
     product_area_id = SelectField("Product area", coerce=str, validators=[Optional()])
     submit = SubmitField("Promote to incident")
-
-
-class ActionForm(FlaskForm):
-    """A button with nothing but its CSRF token."""
 
 
 class FilterForm(FlaskForm):

@@ -11,7 +11,8 @@ from app.services.ticket_queries import TicketFilters, export_rows, list_tickets
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
 from app.tickets.export import stream_csv
-from app.tickets.forms import ActionForm, AssignForm, CommentForm, FilterForm, NewTicketForm, PromoteForm
+from app.forms import ActionForm, CommentForm
+from app.tickets.forms import AssignForm, FilterForm, NewTicketForm, PromoteForm
 from app.tickets.forms import TicketForm
 from app.tickets.forms import TransitionForm
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Delivery, DeliveryState
+from app.models import Delivery, DeliveryState, Role
 from app.models.base import utcnow
 from app.notifications.worker import deliver_due
 from tests.slack_standin import SlackStandin
@@ -134,3 +134,16 @@ def http_post(url, body, content_type="application/x-www-form-urlencoded"):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+@pytest.fixture
+def people(factory, slack_api):
+    """A reporter, a responder and a manager, each known to Slack by email; one product area."""
+    provider = factory.provider()
+    found = {}
+    for key, role in [("alice", Role.REPORTER), ("bob", Role.RESPONDER), ("mia", Role.MANAGER),
+                      ("olga", Role.RESPONDER)]:
+        found[key] = factory.user(role, org=provider, email=f"{key}@example.com", name=key.capitalize())
+        slack_api.add_user(f"U{key.upper()}", f"{key}@example.com", key.capitalize())
+    found["area"] = factory.product_area("Payments", owners=[found["olga"]])
+    return found

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from app.models import Incident
 from tests.slack.conftest import INCIDENTS_CHANNEL, deliver_slack, http_post, select_value, text_value, user_value
-from tests.slack.test_incidents import people  # noqa: F401  (fixture)
 
 
 def summary_of(slack_api, channel):

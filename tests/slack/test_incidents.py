@@ -9,19 +9,6 @@ from app.services import audit
 from tests.slack.conftest import deliver_slack, select_value, text_value, user_value
 
 
-@pytest.fixture
-def people(factory, slack_api):
-    """A reporter, a responder and a manager, each known to Slack by email; one product area."""
-    provider = factory.provider()
-    found = {}
-    for key, role in [("alice", Role.REPORTER), ("bob", Role.RESPONDER), ("mia", Role.MANAGER),
-                      ("olga", Role.RESPONDER)]:
-        found[key] = factory.user(role, org=provider, email=f"{key}@example.com", name=key.capitalize())
-        slack_api.add_user(f"U{key.upper()}", f"{key}@example.com", key.capitalize())
-    found["area"] = factory.product_area("Payments", owners=[found["olga"]])
-    return found
-
-
 def declare_values(title="Checkout is down", severity="sev2", area=None, commander=None):
     return {"title": text_value(title), "description": text_value("Card payments fail"),
             "severity": select_value(severity), "product_area": select_value(str(area.id) if area else None),

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from app.models import Priority, Role, Source, Ticket, TicketStatus
 from app.services import audit, tickets
 from tests.slack.conftest import TICKETS_CHANNEL, deliver_slack, select_value, text_value, user_value
-from tests.slack.test_incidents import people  # noqa: F401  (fixture)
 
 
 def ticket_values(title="Refund stuck", priority="high", campaign=None, details="Order 42"):
