@@ -1,5 +1,6 @@
 """The Slack app manifest: exactly the commands, URLs, events and scopes Relay uses."""
 import json
+from urllib.parse import urlsplit
 
 import click
 from flask.cli import AppGroup
@@ -57,6 +58,10 @@ slack_cli = AppGroup("slack", help="Slack app tools.")
 @click.option("--name", default="Relay", show_default=True, help="The app's name in Slack.")
 def manifest_command(url, name):
     """Print the Slack app manifest (paste it at api.slack.com/apps -> Create New App)."""
-    if not url.startswith(("https://", "http://")):
+    parts = urlsplit(url)
+    if (parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment
+            or len(url) > 200 or any(c.isspace() for c in url)):
         raise click.BadParameter("give the full URL, e.g. https://relay.example.org", param_hint="--url")
+    if not 1 <= len(name.strip()) <= 35:
+        raise click.BadParameter("Slack app names are 1 to 35 characters", param_hint="--name")
     click.echo(json.dumps(manifest(url, name), indent=2))
