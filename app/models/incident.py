@@ -54,6 +54,7 @@ OPEN_STATUSES = (IncidentStatus.DETECTED, IncidentStatus.INVESTIGATING, Incident
 
 class Incident(db.Model):
     __tablename__ = "incidents"
+    PREFIX = "INC"  # human numbers: INC-42
     __table_args__ = (
         Index("ix_incidents_org_status", "org_id", "status"),
         Index("ix_incidents_org_created", "org_id", "created_at"),
@@ -88,7 +89,7 @@ class Incident(db.Model):
 
     @property
     def reference(self):
-        return f"INC-{self.number}"
+        return f"{self.PREFIX}-{self.number}"
 
     def __repr__(self):
         return f"<Incident {self.reference}>"

@@ -63,6 +63,7 @@ OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
 
 class Ticket(db.Model):
     __tablename__ = "tickets"
+    PREFIX = "TCK"  # human numbers: TCK-42
     __table_args__ = (
         Index("ix_tickets_org_status", "org_id", "status"),
         Index("ix_tickets_org_created", "org_id", "created_at"),
@@ -101,7 +102,7 @@ class Ticket(db.Model):
 
     @property
     def reference(self):
-        return f"TCK-{self.number}"
+        return f"{self.PREFIX}-{self.number}"
 
     def __repr__(self):
         return f"<Ticket {self.reference}>"

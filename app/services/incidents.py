@@ -5,14 +5,16 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Attachment, Comment, Incident, IncidentStatus, Organization, ProductArea
+from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
 from app.services import attachments, audit, validation
 from app.services.events import emit
-from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.incident_lifecycle import find_transition, transitions_from
-from app.services.permissions import Permission, can, can_see, can_work_in, require, visible_filter
+from app.services.permissions import (
+    Permission, can, can_see, load_visible, require, staff_member, target_org, visible_filter,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -39,13 +41,7 @@ class IncidentFilters:
 
 
 def _load(actor: User, number: int, *, for_update=False) -> Incident:
-    query = select(Incident).where(Incident.number == number)
-    if for_update:
-        query = query.with_for_update()
-    incident = db.session.scalar(query)
-    if incident is None or not can_see(actor, incident):
-        raise NotFound(f"Incident INC-{number} was not found.")
-    return incident
+    return load_visible(actor, Incident, number, for_update=for_update)
 
 
 def get_incident(actor: User, number: int) -> Incident:
@@ -85,25 +81,6 @@ def _product_area(product_area_id):
     return area
 
 
-def _staff_member(user_id, org_id, field):
-    user_id = validation.optional_id(user_id, field)
-    if user_id is None:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or not can_work_in(user, org_id):
-        raise ValidationError({field: "Choose an active responder who works for this organization."})
-    return user
-
-
-def _target_org(actor: User, org_id, what="incidents") -> int:
-    org_id = validation.optional_id(org_id, "org_id")
-    if org_id is None or org_id == actor.org_id:
-        return actor.org_id
-    if not actor.is_provider_staff or db.session.get(Organization, org_id) is None:
-        raise ValidationError({"org_id": f"You can only raise {what} for your own organization."})
-    return org_id
-
-
 def open_incident(actor: User, *, title, severity, description="", product_area_id=None, commander_id=None,
                   org_id=None, reporter: User | None = None, source=Source.WEB) -> Incident:
     """Add a new numbered incident to the current transaction, on the record; never commits."""
@@ -113,10 +90,10 @@ def open_incident(actor: User, *, title, severity, description="", product_area_
         severity=validation.choice(Severity, severity, "severity"),
         product_area=_product_area(product_area_id),
     )
-    target_org = _target_org(actor, org_id)
-    commander = _staff_member(commander_id, target_org, "commander_id")
+    org = target_org(actor, org_id)
+    commander = staff_member(commander_id, org, "commander_id")
     incident = Incident(
-        **fields, org_id=target_org, reporter_id=(reporter or actor).id,
+        **fields, org_id=org, reporter_id=(reporter or actor).id,
         commander_id=commander.id if commander else None, number=next_number("incident"),
     )
     db.session.add(incident)
@@ -184,7 +161,7 @@ def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB)
     if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
         if not (assignee_id is None and incident.assignee_id == actor.id):
             raise Forbidden("Only managers can assign incidents to someone else.")
-    assignee = _staff_member(assignee_id, incident.org_id, "assignee_id")
+    assignee = staff_member(assignee_id, incident.org_id, "assignee_id")
     if incident.assignee_id == (assignee.id if assignee else None):
         db.session.rollback()
         return incident
@@ -211,7 +188,7 @@ def edit_incident(actor: User, number: int, *, source=Source.WEB, **changes) -> 
                                        max_length=DESCRIPTION_MAX, required=False),
         "severity": validation.choice(Severity, changes.get("severity", incident.severity), "severity"),
         "product_area": _product_area(changes.get("product_area_id", incident.product_area_id)),
-        "commander": _staff_member(changes.get("commander_id", incident.commander_id),
+        "commander": staff_member(changes.get("commander_id", incident.commander_id),
                                    incident.org_id, "commander_id"),
     }
     if new["commander"] != incident.commander and not can(actor, Permission.WORK):

@@ -1,10 +1,12 @@
 """Who may do what: the role matrix and tenant scope, in one place."""
 import enum
 
-from sqlalchemy import false, or_, true
+from sqlalchemy import false, or_, select, true
 
-from app.models import Role, User
-from app.services.errors import Forbidden
+from app.extensions import db
+from app.models import Organization, Role, User
+from app.services import validation
+from app.services.errors import Forbidden, NotFound, ValidationError
 
 
 class Permission(enum.Enum):
@@ -64,6 +66,38 @@ def can_see(user: User, record) -> bool:
     return user.role.at_least(Role.RESPONDER) or record.reporter_id == user.id
 
 
+def load_visible(user: User, model, number: int, *, for_update=False):
+    """The *model* record numbered *number*, or NotFound if *user* may not see it (another org's is a 404)."""
+    query = select(model).where(model.number == number)
+    if for_update:
+        query = query.with_for_update()
+    record = db.session.scalar(query)
+    if record is None or not can_see(user, record):
+        raise NotFound(f"{model.__name__} {model.PREFIX}-{number} was not found.")
+    return record
+
+
+def staff_member(user_id, org_id, field):
+    """The user *user_id* if they may be given work in *org_id*; None for no one."""
+    user_id = validation.optional_id(user_id, field)
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not can_work_in(user, org_id):
+        raise ValidationError({field: "Choose an active responder who works for this organization."})
+    return user
+
+
+def target_org(actor: User, org_id, what="incidents") -> int:
+    """The organization a new record of *actor*'s goes to: their own, or any for provider staff."""
+    org_id = validation.optional_id(org_id, "org_id")
+    if org_id is None or org_id == actor.org_id:
+        return actor.org_id
+    if not actor.is_provider_staff or db.session.get(Organization, org_id) is None:
+        raise ValidationError({"org_id": f"You can only raise {what} for your own organization."})
+    return org_id
+
+
 def can_work_in(user: User, org_id: int) -> bool:
     """True if *user* may be assigned or command work in organization *org_id*."""
     if not user.active or not user.role.at_least(Role.RESPONDER):
@@ -73,8 +107,6 @@ def can_work_in(user: User, org_id: int) -> bool:
 
 def staff_for_org(org_id: int):
     """A WHERE clause for users who can be assigned work in *org_id*."""
-    from app.models import Organization
-
     return (
         User.active.is_(True)
         & User.role.in_([Role.RESPONDER, Role.MANAGER, Role.ADMIN])

@@ -7,10 +7,9 @@ from app.extensions import db
 from app.models import Campaign, Comment, IssueType, Priority, Source, Ticket, TicketStatus, User, next_number
 from app.models.base import utcnow
 from app.services import audit, validation
-from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.events import emit
-from app.services.incidents import _staff_member, _target_org
-from app.services.permissions import Permission, can, can_see, require
+from app.services.permissions import Permission, can, can_see, load_visible, require, staff_member, target_org
 from app.services.ticket_lifecycle import find_transition, transitions_from
 
 TITLE_MAX = 200
@@ -32,13 +31,7 @@ def _shown(value):
 
 def load_ticket(actor: User, number: int, *, for_update=False) -> Ticket:
     """The ticket numbered *number*, or NotFound if *actor* may not see it."""
-    query = select(Ticket).where(Ticket.number == number)
-    if for_update:
-        query = query.with_for_update()
-    ticket = db.session.scalar(query)
-    if ticket is None or not can_see(actor, ticket):
-        raise NotFound(f"Ticket TCK-{number} was not found.")
-    return ticket
+    return load_visible(actor, Ticket, number, for_update=for_update)
 
 
 def get_ticket(actor: User, number: int) -> Ticket:
@@ -89,7 +82,7 @@ def create_ticket(actor: User, *, title, priority="medium", details="", campaign
     require(actor, Permission.RAISE)
     fields = _fields(dict(title=title, priority=priority, details=details, campaign_id=campaign_id,
                           issue_type_id=issue_type_id, external_url=external_url))
-    ticket = Ticket(**fields, org_id=_target_org(actor, org_id, "tickets"), reporter_id=actor.id,
+    ticket = Ticket(**fields, org_id=target_org(actor, org_id, "tickets"), reporter_id=actor.id,
                     status=TicketStatus.OPEN, number=next_number("ticket"))
     db.session.add(ticket)
     db.session.flush()
@@ -104,6 +97,12 @@ def allowed_transitions(actor: User, ticket: Ticket):
     if not can(actor, Permission.WORK) or not can_see(actor, ticket):
         return []
     return [t for t in transitions_from(ticket.status) if actor.role.at_least(t.minimum_role)]
+
+
+def can_take(actor: User, ticket: Ticket) -> bool:
+    """Whether *actor* may use Assign to me on *ticket* now (what assign_to_me enforces)."""
+    return (can(actor, Permission.WORK) and can_see(actor, ticket) and ticket.status != TicketStatus.CLOSED
+            and ticket.assignee_id != actor.id)
 
 
 def _move(actor, ticket, target, source, notes=None):
@@ -171,9 +170,9 @@ def assign_to_me(actor: User, number: int, *, source=Source.WEB) -> Ticket:
     ticket = load_ticket(actor, number, for_update=True)
     require(actor, Permission.WORK)
     if ticket.status == TicketStatus.CLOSED:
-        raise InvalidTransition(f"{ticket.reference} is closed; reopen it before taking it.")
+        raise InvalidTransition(f"{ticket.reference} is closed; reopen it before taking it.")  # see can_take
     if ticket.assignee_id != actor.id:
-        _assign(actor, ticket, _staff_member(actor.id, ticket.org_id, "assignee_id"), source)
+        _assign(actor, ticket, staff_member(actor.id, ticket.org_id, "assignee_id"), source)
     if ticket.status == TicketStatus.OPEN:
         _move(actor, ticket, TicketStatus.IN_PROGRESS, source)
     db.session.commit()
@@ -188,7 +187,7 @@ def reassign_ticket(actor: User, number: int, assignee_id, *, comment=None, sour
     if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
         if not (assignee_id is None and ticket.assignee_id == actor.id):
             raise Forbidden("Only managers can assign tickets to someone else.")
-    assignee = _staff_member(assignee_id, ticket.org_id, "assignee_id")
+    assignee = staff_member(assignee_id, ticket.org_id, "assignee_id")
     note = validation.text(comment, "comment", max_length=COMMENT_MAX, required=False, label="Comment")
     if ticket.assignee_id == (assignee.id if assignee else None) and not note:
         db.session.rollback()

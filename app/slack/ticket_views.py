@@ -10,7 +10,9 @@ from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
 from app.models import Priority, TicketStatus
+from app.services import tickets
 from app.services.permissions import Permission, can
+from app.services.ticket_lifecycle import transitions_from
 
 CREATE_CALLBACK = "ticket.create"
 REASSIGN_CALLBACK = "ticket.reassign"
@@ -85,16 +87,20 @@ def _person(user):
 def buttons_for(ticket, actor=None):
     """The buttons that make sense for the ticket's status; with *actor*, only those they may use."""
     status, value = ticket.status, json.dumps({"n": ticket.number, "from": ticket.status.value})
+    if actor is None:
+        targets = {move.target for move in transitions_from(status)}
+        take = status != TicketStatus.CLOSED
+    else:
+        targets = {move.target for move in tickets.allowed_transitions(actor, ticket)}
+        take = tickets.can_take(actor, ticket)
     wanted = {
-        "ticket.assign_me": status != TicketStatus.CLOSED and (actor is None or ticket.assignee_id != actor.id),
-        "ticket.reassign": status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS),
-        "ticket.resolve": status == TicketStatus.IN_PROGRESS,
-        "ticket.close": status == TicketStatus.RESOLVED,
-        "ticket.reopen": status in (TicketStatus.RESOLVED, TicketStatus.CLOSED),
+        "ticket.assign_me": take,
+        "ticket.reassign": status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
+                           and (actor is None or can(actor, Permission.WORK)),
+        "ticket.resolve": TicketStatus.RESOLVED in targets,
+        "ticket.close": TicketStatus.CLOSED in targets,
+        "ticket.reopen": TicketStatus.OPEN in targets,
     }
-    if actor is not None:
-        wanted["ticket.close"] &= can(actor, Permission.ASSIGN_OTHERS)
-        wanted = {k: v and can(actor, Permission.WORK) for k, v in wanted.items()}
     labels = {"ticket.assign_me": "Assign to me", "ticket.reassign": "Reassign", "ticket.resolve": "Resolve",
               "ticket.close": "Close", "ticket.reopen": "Reopen"}
     return [ButtonElement(action_id=a, text=labels[a], value=value,
@@ -128,10 +134,10 @@ def ticket_card(ticket):
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
 
 
-def ticket_list_modal(title, tickets, total, actor, empty="No tickets."):
+def ticket_list_modal(title, listed, total, actor, empty="No tickets."):
     """A modal listing tickets, each with the buttons *actor* may use on it."""
     blocks = []
-    for ticket in tickets[:MAX_LISTED]:
+    for ticket in listed[:MAX_LISTED]:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_line(ticket))))
         buttons = [b for b in buttons_for(ticket, actor) if b.action_id in ("ticket.assign_me", "ticket.close",
                                                                           "ticket.reopen")]
@@ -139,9 +145,9 @@ def ticket_list_modal(title, tickets, total, actor, empty="No tickets."):
             blocks.append(ActionsBlock(block_id=f"ticket:{ticket.number}", elements=buttons))
     if not blocks:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=empty)))
-    if total > len(tickets[:MAX_LISTED]):
+    if total > len(listed[:MAX_LISTED]):
         blocks += [DividerBlock(), ContextBlock(elements=[MarkdownTextObject(
-            text=f"Showing {len(tickets[:MAX_LISTED])} of {total}; see the rest in Relay.")])]
+            text=f"Showing {len(listed[:MAX_LISTED])} of {total}; see the rest in Relay.")])]
     return View(type="modal", title=title[:24], close="Close", blocks=blocks)
 
 

@@ -106,6 +106,7 @@ def detail(number):
     assign_form.assignee_id.choices = staff_choices(ticket.org_id, "— unassigned —")
     return render_template(
         "tickets/detail.html", ticket=ticket, transitions=tickets.allowed_transitions(current_user, ticket),
+        can_take=tickets.can_take(current_user, ticket),
         timeline=audit.timeline("ticket", ticket.id), comments=tickets.comments_for(ticket),
         transition_form=TransitionForm(), assign_form=assign_form, comment_form=CommentForm(),
         promote_form=fill_promote_form(PromoteForm()), action_form=ActionForm())
