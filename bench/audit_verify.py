@@ -9,27 +9,19 @@ way the app writes them (audit.record, one transaction each), bulk-fills the cha
 """
 import argparse
 import os
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import migrate, scratch_app
+from sqlalchemy import insert, select, update
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select, update  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import AuditEvent, Counter, Incident, Role  # noqa: E402
-from app.models.audit import chain_hash  # noqa: E402
-from app.models.base import utcnow  # noqa: E402
-from app.services import audit  # noqa: E402
-from app.services.seed import seed_demo  # noqa: E402
-from config import DevelopmentConfig, database_url  # noqa: E402
-from app.models import User  # noqa: E402
+from app.extensions import db
+from app.models import AuditEvent, Counter, Incident, Role
+from app.models.audit import chain_hash
+from app.models.base import utcnow
+from app.services import audit
+from app.services.seed import seed_demo
+from app.models import User
 
 
 def append(count):
@@ -86,12 +78,9 @@ def main():
     args = parser.parse_args()
     if args.events < 1 or not (0 < args.appends <= args.events):
         parser.error("need 0 < --appends <= --events")
-    scratch = tempfile.mkdtemp(prefix="relay-bench-")
-    url = database_url(args.database_url or f"sqlite:///{scratch}/bench.db")
-    app = create_app(type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url, "DEBUG": False}))
+    app = scratch_app(args.database_url)
     with app.app_context():
-        print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
-        upgrade(directory=str(ROOT / "migrations"))
+        migrate()
         seed_demo(log=lambda *_: None)
         rate, incident, actor = append(args.appends)
         print(f"append (audit.record + commit): {rate:,.0f} events/s over {args.appends:,} events")

@@ -9,25 +9,15 @@ three organizations and ten campaigns, then times each page as the server sees i
 import argparse
 import os
 import random
-import statistics
-import sys
-import tempfile
-import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import insert_numbered, migrate, print_pages, scratch_app, time_pages
+from sqlalchemy import delete, insert, select
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import delete, insert, select  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Campaign, Counter, IssueType, Organization, Priority, Ticket, TicketStatus, User  # noqa: E402
-from app.models.base import utcnow  # noqa: E402
-from app.services.seed import seed_demo  # noqa: E402
-from config import DevelopmentConfig, database_url  # noqa: E402
+from app.extensions import db
+from app.models import Campaign, IssueType, Organization, Priority, Ticket, TicketStatus, User
+from app.models.base import utcnow
+from app.services.seed import seed_demo
 
 CAMPAIGNS = 10  # every tenth ticket is in the first campaign: the CSV export below is rows / 10 tickets
 
@@ -58,42 +48,17 @@ def fill(rows):
     kinds = [k.id for k in db.session.scalars(select(IssueType))]
     words = ["refund", "login", "invoice", "export", "password", "invite", "checkout", "email", "api", "report"]
     now = utcnow()
-    batch = []
-    for number in range(1, rows + 1):
+
+    def ticket(number):
         created = now - timedelta(minutes=number)
-        batch.append(dict(
+        return dict(
             number=number, title=f"{random.choice(words)} {random.choice(words)} question {number}", details="",
             priority=random.choice(list(Priority)), status=random.choice(list(TicketStatus)),
             campaign_id=campaigns[number % CAMPAIGNS], issue_type_id=random.choice(kinds),
             org_id=random.choice(orgs), reporter_id=random.choice(users),
-            assignee_id=random.choice(users + [None]), created_at=created, updated_at=created))
-        if len(batch) == 5000:
-            db.session.execute(insert(Ticket), batch)
-            batch.clear()
-            print(f"  inserted {number:,} / {rows:,}", end="\r", flush=True)
-    if batch:
-        db.session.execute(insert(Ticket), batch)
-    db.session.merge(Counter(name="ticket", value=rows))
-    db.session.commit()
-    print(f"  inserted {rows:,} tickets            ")
+            assignee_id=random.choice(users + [None]), created_at=created, updated_at=created)
 
-
-def measure(app, runs, rows):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": "admin@example.com", "password": "admin123"})
-    results = []
-    for label, path in pages(rows):
-        client.get(path).get_data()  # warm up
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get(path)
-            response.get_data()  # a streamed export is timed to its last byte
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        times.sort()
-        results.append((label, statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]))
-    return results
+    insert_numbered(Ticket, rows, ticket, "ticket", "tickets")
 
 
 def main():
@@ -104,20 +69,12 @@ def main():
     args = parser.parse_args()
     if args.rows < CAMPAIGNS or args.runs < 1:
         parser.error(f"--rows must be at least {CAMPAIGNS} and --runs positive")
-    scratch = tempfile.mkdtemp(prefix="relay-bench-")
-    url = database_url(args.database_url or f"sqlite:///{scratch}/bench.db")
-    config = type("BenchConfig", (DevelopmentConfig,), {
-        "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "DEBUG": False, "LOGIN_RATE_LIMIT": "1000/minute"})
-    app = create_app(config)
+    app = scratch_app(args.database_url, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="1000/minute")
     with app.app_context():
-        print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
-        upgrade(directory=str(ROOT / "migrations"))
+        migrate()
         fill(args.rows)
-        results = measure(app, args.runs, args.rows)
-    print(f"\n{'page':<26} {'p50 ms':>8} {'p95 ms':>8}   ({args.rows:,} tickets, {args.runs} runs, admin sees all)")
-    for label, p50, p95 in results:
-        print(f"{label:<26} {p50:8.1f} {p95:8.1f}")
-
+        results = time_pages(app, pages(args.rows), args.runs)
+    print_pages(results, f"{args.rows:,} tickets, {args.runs} runs, admin sees all")
 
 if __name__ == "__main__":
     os.environ.setdefault("RELAY_ENV", "development")

@@ -9,23 +9,15 @@ and times deliver_due() draining them: one worker, one SMTP connection per
 message, a claim of WORKER_BATCH_SIZE rows at a time.
 """
 import argparse
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import migrate, scratch_app
+from sqlalchemy import func, select
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Delivery, DeliveryState  # noqa: E402
-from app.notifications.worker import deliver_due  # noqa: E402
-from config import DevelopmentConfig, database_url  # noqa: E402
-from tests.smtp import SMTPServer  # noqa: E402
+from app.extensions import db
+from app.models import Delivery, DeliveryState
+from app.notifications.worker import deliver_due
+from tests.smtp import SMTPServer
 
 
 def main():
@@ -33,25 +25,22 @@ def main():
     parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--database-url", help="an EMPTY database (default: a scratch SQLite file)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url(args.database_url or f"sqlite:///{tmp}/bench.db")
-        smtp = SMTPServer().start()
-        config = type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url, "DEBUG": False,
-                                                           "MAIL_SERVER": smtp.host, "MAIL_PORT": smtp.port})
-        app = create_app(config)
-        with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
-            html = "<p>" + "An incident was declared. " * 40 + "</p>"
-            db.session.add_all(Delivery(channel="email", kind="bench", recipient=f"user{n}@example.com",
-                                        payload={"subject": f"Bench {n}", "text": html[3:-4], "html": html},
-                                        dedup_key=f"bench-{n}") for n in range(args.deliveries))
-            db.session.commit()
-            start = time.perf_counter()
-            done = deliver_due()
-            elapsed = time.perf_counter() - start
-            delivered = db.session.scalar(select(func.count()).where(Delivery.state == DeliveryState.DELIVERED))
-            db.engine.dispose()
-        smtp.stop()
+    smtp = SMTPServer().start()
+    app = scratch_app(args.database_url, MAIL_SERVER=smtp.host, MAIL_PORT=smtp.port)
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        migrate()
+        html = "<p>" + "An incident was declared. " * 40 + "</p>"
+        db.session.add_all(Delivery(channel="email", kind="bench", recipient=f"user{n}@example.com",
+                                    payload={"subject": f"Bench {n}", "text": html[3:-4], "html": html},
+                                    dedup_key=f"bench-{n}") for n in range(args.deliveries))
+        db.session.commit()
+        start = time.perf_counter()
+        done = deliver_due()
+        elapsed = time.perf_counter() - start
+        delivered = db.session.scalar(select(func.count()).where(Delivery.state == DeliveryState.DELIVERED))
+        db.engine.dispose()
+    smtp.stop()
     print(f"{url.split(':')[0]}: {done} attempted, {delivered} delivered, "
           f"{len(smtp.messages)} received in {elapsed:.2f} s = {delivered / elapsed:.0f} deliveries/s")
 
