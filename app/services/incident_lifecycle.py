@@ -1,20 +1,7 @@
 """The incident lifecycle as data: which moves exist, who may make them, what they stamp."""
-from dataclasses import dataclass
-
 from app.models import IncidentStatus as S
 from app.models import Role
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: S
-    target: S
-    label: str
-    minimum_role: Role
-    milestone: str | None = None  # the Incident timestamp this move sets, if any
-    style: str = "primary"
-    clears: tuple[str, ...] = ()  # milestones a step back undoes, so MTTR counts the last fix
-
+from app.services.lifecycle import Lifecycle, Transition
 
 TRANSITIONS = [
     Transition(S.DETECTED, S.INVESTIGATING, "Acknowledge", Role.RESPONDER, "acknowledged_at"),
@@ -29,12 +16,6 @@ TRANSITIONS = [
     Transition(S.POSTMORTEM, S.CLOSED, "Close", Role.MANAGER, "closed_at", "dark"),
 ]
 
-_BY_MOVE = {(t.source, t.target): t for t in TRANSITIONS}
-
-
-def find_transition(source: S, target: S) -> Transition | None:
-    return _BY_MOVE.get((source, target))
-
-
-def transitions_from(source: S) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == source]
+LIFECYCLE = Lifecycle(TRANSITIONS)
+find_transition = LIFECYCLE.find
+transitions_from = LIFECYCLE.moves_from

@@ -11,9 +11,9 @@ from app.models.base import utcnow
 from app.services import attachments, audit, validation
 from app.services.events import emit
 from app.services.errors import Forbidden, InvalidTransition, ValidationError
-from app.services.incident_lifecycle import find_transition, transitions_from
+from app.services.incident_lifecycle import LIFECYCLE, find_transition
 from app.services.permissions import (
-    Permission, can, can_see, load_visible, require, staff_member, target_org, visible_filter,
+    Permission, can, load_visible, require, staff_member, target_org, visible_filter,
 )
 
 TITLE_MAX = 200
@@ -118,9 +118,7 @@ def declare_incident(actor: User, *, title, severity, description="", product_ar
 
 def allowed_transitions(actor: User, incident: Incident):
     """The lifecycle moves *actor* may make on *incident* right now."""
-    if not can(actor, Permission.WORK) or not can_see(actor, incident):
-        return []
-    return [t for t in transitions_from(incident.status) if actor.role.at_least(t.minimum_role)]
+    return LIFECYCLE.allowed(actor, incident)
 
 
 def transition_incident(actor: User, number: int, target, *, expected_status=None,

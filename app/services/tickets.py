@@ -10,7 +10,7 @@ from app.services import audit, validation
 from app.services.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.events import emit
 from app.services.permissions import Permission, can, can_see, load_visible, require, staff_member, target_org
-from app.services.ticket_lifecycle import find_transition, transitions_from
+from app.services.ticket_lifecycle import LIFECYCLE, find_transition
 
 TITLE_MAX = 200
 DETAILS_MAX = 20_000
@@ -94,9 +94,7 @@ def create_ticket(actor: User, *, title, priority="medium", details="", campaign
 
 def allowed_transitions(actor: User, ticket: Ticket):
     """The lifecycle moves *actor* may make on *ticket* right now."""
-    if not can(actor, Permission.WORK) or not can_see(actor, ticket):
-        return []
-    return [t for t in transitions_from(ticket.status) if actor.role.at_least(t.minimum_role)]
+    return LIFECYCLE.allowed(actor, ticket)
 
 
 def can_take(actor: User, ticket: Ticket) -> bool:
