@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, Role, Severity, Ticket
 from app.models.sql import seconds_between
-from app.notifications.mailer import absolute_url, queue_email
+from app.links import absolute_url
+from app.notifications.mailer import queue_email
 from app.notifications.recipients import provider_staff
 from app.notifications.scheduler import job
 

@@ -2,22 +2,11 @@
 from uuid import uuid4
 
 from flask import current_app, render_template
-from werkzeug.routing import BuildError
 
+from app.links import absolute_url
 from app.notifications.outbox import enqueue
 from app.services.notification_settings import wants
 from app.services.permissions import can_see
-
-
-def absolute_url(endpoint, fallback=None, **values) -> str:
-    """A link for an email: BASE_URL plus the page's path (works without a request)."""
-    try:
-        path = current_app.url_map.bind("relay.invalid").build(endpoint, values)
-    except BuildError:
-        if fallback is None:
-            raise
-        path = fallback
-    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def queue_email(user, kind, template, subject, dedup_key, ordering_key=None, critical=False, **context):

@@ -8,7 +8,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Ticket
-from app.notifications.mailer import absolute_url, queue_email
+from app.links import absolute_url
+from app.notifications.mailer import queue_email
 from app.notifications.recipients import admin_recipients
 from app.notifications.scheduler import job
 from app.notifications.ticket_emails import ticket_link

@@ -1,7 +1,6 @@
 """Block Kit for tickets: the new-ticket, reassign and resolve modals, the channel card, and lists."""
 import json
 
-from flask import current_app
 from slack_sdk.models.blocks import (
     ActionsBlock, ButtonElement, ContextBlock, DividerBlock, HeaderBlock, InputBlock, MarkdownTextObject,
     Option, PlainTextInputElement, SectionBlock, StaticSelectElement, UserSelectElement,
@@ -9,6 +8,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
+from app.links import absolute_url
 from app.models import Priority, TicketStatus
 from app.services import tickets
 from app.services.permissions import Permission, can
@@ -75,7 +75,7 @@ def resolve_modal(ticket):
 
 
 def ticket_url(ticket):
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/tickets/{ticket.number}"
+    return absolute_url("tickets.detail", number=ticket.number)
 
 
 def _person(user):

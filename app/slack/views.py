@@ -1,13 +1,13 @@
 """Block Kit for incidents: the declare modal, the pinned summary, the headline and short lines."""
 import json
 
-from flask import current_app
 from slack_sdk.models.blocks import (
     ActionsBlock, ButtonElement, ContextBlock, HeaderBlock, InputBlock, MarkdownTextObject, Option,
     PlainTextInputElement, SectionBlock, StaticSelectElement, UserSelectElement,
 )
 from slack_sdk.models.views import View
 
+from app.links import absolute_url
 from app.models import IncidentStatus, Severity
 from app.services.incident_lifecycle import transitions_from
 
@@ -50,7 +50,7 @@ def declare_modal(product_areas, channel_id=""):
 
 
 def incident_url(incident):
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/incidents/{incident.number}"
+    return absolute_url("incidents.detail", number=incident.number)
 
 
 def _person(user):
