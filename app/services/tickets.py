@@ -103,8 +103,8 @@ def can_take(actor: User, ticket: Ticket) -> bool:
             and ticket.assignee_id != actor.id)
 
 
-def _move(actor, ticket, target, source, notes=None):
-    """Apply one lifecycle move to a loaded ticket (no commit)."""
+def check_move(actor: User, ticket: Ticket, target: TicketStatus):
+    """The lifecycle move from *ticket*'s status to *target*, if *actor* may make it; else why not."""
     move = find_transition(ticket.status, target)
     if move is None:
         raise InvalidTransition(f"{ticket.reference} is {ticket.status.label.lower()}; "
@@ -112,6 +112,12 @@ def _move(actor, ticket, target, source, notes=None):
     require(actor, Permission.WORK)
     if not actor.role.at_least(move.minimum_role):
         raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()} a ticket.")
+    return move
+
+
+def _move(actor, ticket, target, source, notes=None):
+    """Apply one lifecycle move to a loaded ticket (no commit)."""
+    move = check_move(actor, ticket, target)
     if move.needs_notes:
         ticket.resolution_notes = validation.text(notes, "resolution_notes", max_length=NOTES_MAX,
                                                   label="Resolution notes")

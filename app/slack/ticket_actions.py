@@ -4,7 +4,7 @@ import json
 from app.extensions import db
 from app.models import Source, TicketStatus
 from app.services import tickets
-from app.services.errors import DomainError, InvalidTransition, ValidationError
+from app.services.errors import DomainError, ValidationError
 from app.services.permissions import Permission, require
 from app.slack import people, ticket_views
 from app.slack.forms import BadPayload, button_value, field_errors, values
@@ -43,8 +43,7 @@ def resolve(payload, action):
     actor = _actor(payload)
     require(actor, Permission.WORK, "Only responders and above can resolve tickets.")
     ticket = tickets.get_ticket(actor, number)
-    if ticket.status != TicketStatus.IN_PROGRESS:
-        raise InvalidTransition(f"{ticket.reference} is {ticket.status.label.lower()}; it cannot be resolved now.")
+    tickets.check_move(actor, ticket, TicketStatus.RESOLVED)  # refuse before the modal, not after it
     _open(payload, ticket_views.resolve_modal(ticket))
 
 
