@@ -49,7 +49,7 @@ def register(app):
     @click.option("--once", is_flag=True, help="Deliver what is due and run due jobs once, then exit.")
     def worker(once):
         """Deliver the outbox and run scheduled jobs until SIGTERM."""
-        from app.notifications.runner import Worker
+        from app.outbox.worker import Worker
 
         runner = Worker(current_app._get_current_object())
         if once:

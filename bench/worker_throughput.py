@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Delivery, DeliveryState
-from app.notifications.worker import deliver_due
+from app.outbox.delivery import deliver_due
 from tests.smtp import SMTPServer
 
 

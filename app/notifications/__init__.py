@@ -11,14 +11,16 @@ log = logging.getLogger("relay.mail")
 def register(app):
     """Load the deliverers and subscribers; in development, `flask run` gets a worker thread too."""
     # The email deliverer, the subscribers and the scheduled jobs register themselves on import.
-    from app.notifications import email, incident_emails, jobs, ticket_emails, ticket_jobs  # noqa: F401
+    from app.jobs import incident_jobs, ticket_jobs  # noqa: F401
+    from app.notifications.email import incidents, tickets, transport  # noqa: F401
+    from app.notifications.slack import deliver, incidents as slack_incidents, tickets as slack_tickets  # noqa: F401
 
     if app.config.get("ENV_NAME") != "development":
         return
-    if email.mail_to_log(app) and _command() in ("run", "worker"):
+    if transport.mail_to_log(app) and _command() in ("run", "worker"):
         log.warning("MAIL_SERVER is not set: email is written to this log instead of being sent.")
     if app.config["RELAY_INPROCESS_WORKER"] and _serving_with_flask_run(app):
-        from app.notifications.runner import Worker
+        from app.outbox.worker import Worker
 
         Worker(app).start_in_background()
         log.info("Outbox worker running inside `flask run` (RELAY_INPROCESS_WORKER=0 to turn it off).")

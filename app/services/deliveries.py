@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Delivery, DeliveryState
-from app.notifications import worker
+from app.outbox import delivery as worker
 from app.services import validation
 from app.services.errors import InvalidTransition, NotFound
 from app.services.permissions import Permission, require

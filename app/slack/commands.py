@@ -2,7 +2,8 @@
 from app.extensions import db
 from app.services import accounts
 from app.services.errors import DomainError
-from app.slack import ticket_commands, views
+from app.blocks import incidents as views
+from app.slack import ticket_commands
 from app.slack.replies import ephemeral, help_reply
 from app.slack.ui import open_modal
 

@@ -2,7 +2,7 @@
 import uuid
 
 from app.extensions import db
-from app.notifications.outbox import enqueue
+from app.outbox import enqueue
 from app.slack.receipts import first_time
 from app.slack.replies import HELP
 

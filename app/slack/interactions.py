@@ -3,7 +3,8 @@ from app.extensions import db
 from app.models import Source
 from app.services import incidents
 from app.services.errors import DomainError, ValidationError
-from app.slack import people, ticket_actions, views
+from app.blocks import incidents as views
+from app.slack import people, ticket_actions
 from app.slack.forms import BadPayload, button_value, field_errors, values
 from app.slack.receipts import first_time
 from app.slack.replies import tell_later

@@ -6,9 +6,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Organization, Role, User
-from app.notifications.outbox import enqueue
+from app.outbox import enqueue
 from app.services.errors import DomainError, Forbidden
-from app.slack.client import request_client
+from app.notifications.slack.client import request_client
 
 # Accounts made for Slack members cannot sign in with a password until an admin sets one.
 NO_PASSWORD = "!slack"

@@ -2,7 +2,7 @@
 import uuid
 
 from app.extensions import db
-from app.notifications.outbox import enqueue
+from app.outbox import enqueue
 
 HELP = """*Relay in Slack*
 • `/incident`: declare an incident (opens a form)

@@ -6,7 +6,8 @@ from app.models import Source, TicketStatus
 from app.services import tickets
 from app.services.errors import DomainError, ValidationError
 from app.services.permissions import Permission, require
-from app.slack import people, ticket_views
+from app.blocks import tickets as ticket_views
+from app.slack import people
 from app.slack.forms import BadPayload, button_value, field_errors, values
 from app.slack.receipts import first_time
 from app.slack.replies import tell_later

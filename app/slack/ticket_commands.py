@@ -7,7 +7,8 @@ from app.extensions import db
 from app.models import Campaign, IssueType, Priority, TicketStatus
 from app.services import ticket_options, ticket_queries
 from app.services.errors import ValidationError
-from app.slack import people, ticket_views
+from app.blocks import tickets as ticket_views
+from app.slack import people
 from app.slack.replies import ephemeral
 from app.slack.ui import open_modal
 

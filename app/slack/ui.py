@@ -2,7 +2,7 @@
 from slack_sdk.errors import SlackApiError
 
 from app.extensions import db
-from app.slack.client import request_client
+from app.notifications.slack.client import request_client
 from app.slack.replies import ephemeral
 
 

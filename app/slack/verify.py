@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from app.extensions import db
 from app.models import SlackReceipt
 from app.models.base import utcnow
-from app.slack.client import is_configured
+from app.notifications.slack.client import is_configured
 from app.slack.receipts import first_time
 
 RECEIPTS_KEPT = timedelta(days=1)

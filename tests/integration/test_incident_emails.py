@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 import pytest
 
 from app.models import Role, Severity
-from app.notifications.worker import deliver_due
+from app.outbox.delivery import deliver_due
 from tests.smtp import body_of
 
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Delivery, IncidentStatus, JobRun, Priority, Role, TicketStatus
-from app.notifications.scheduler import current_period, run_due_jobs
-from app.notifications.worker import deliver_due
+from app.jobs.scheduler import current_period, run_due_jobs
+from app.outbox.delivery import deliver_due
 from tests.smtp import body_of
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -2,7 +2,7 @@
 import pytest
 
 from app.models import Role
-from app.notifications.worker import deliver_due
+from app.outbox.delivery import deliver_due
 from app.services import tickets
 from tests.smtp import body_of
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.models import Delivery, DeliveryState
 from app.models.base import utcnow
-from app.notifications.outbox import enqueue
-from app.notifications.worker import backoff, claim, deliver_due, retry
+from app.outbox import enqueue
+from app.outbox.delivery import backoff, claim, deliver_due, retry
 
 LATER = timedelta(days=2)  # far enough that every backoff has run out
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.models import Delivery, DeliveryState
 from app.models.base import utcnow
-from app.notifications.outbox import enqueue
-from app.notifications.worker import deliver_due
+from app.outbox import enqueue
+from app.outbox.delivery import deliver_due
 
 ROOT = Path(__file__).resolve().parents[2]
 

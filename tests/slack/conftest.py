@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Delivery, DeliveryState, Role
 from app.models.base import utcnow
-from app.notifications.worker import deliver_due
+from app.outbox.delivery import deliver_due
 from tests.slack_standin import SlackStandin
 
 SECRET = "test-signing-secret"

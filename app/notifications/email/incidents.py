@@ -1,7 +1,7 @@
 """Emails about incidents: who hears about each event (subscribers only write outbox rows)."""
 from app.models import Comment, Severity
 from app.links import absolute_url
-from app.notifications.mailer import notify, people
+from app.notifications.email.compose import notify, people
 from app.notifications.recipients import commenters, managers_who_can_see
 from app.services.events import subscribe
 

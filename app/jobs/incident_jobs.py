@@ -7,9 +7,9 @@ from app.extensions import db
 from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, Role, Severity, Ticket
 from app.models.sql import seconds_between
 from app.links import absolute_url
-from app.notifications.mailer import queue_email
+from app.notifications.email.compose import queue_email
 from app.notifications.recipients import provider_staff
-from app.notifications.scheduler import job
+from app.jobs.scheduler import job
 
 
 def week_of(model, open_statuses, level_column, levels, since, until):

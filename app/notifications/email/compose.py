@@ -4,7 +4,7 @@ from uuid import uuid4
 from flask import current_app, render_template
 
 from app.links import absolute_url
-from app.notifications.outbox import enqueue
+from app.outbox import enqueue
 from app.services.notification_settings import wants
 from app.services.permissions import can_see
 

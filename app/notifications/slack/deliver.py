@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import SlackMessage
-from app.notifications.registry import PermanentFailure, deliverer
-from app.notifications.slack_files import fetch_file
-from app.slack.client import worker_client
+from app.outbox.registry import PermanentFailure, deliverer
+from app.notifications.slack.files import fetch_file
+from app.notifications.slack.client import worker_client
 
 log = logging.getLogger(__name__)
 

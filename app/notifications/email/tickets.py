@@ -1,7 +1,7 @@
 """Emails about tickets: created (admins), assigned, resolved, closed, reopened, commented."""
 from app.models import Comment, TicketStatus
 from app.links import absolute_url
-from app.notifications.mailer import notify, people
+from app.notifications.email.compose import notify, people
 from app.notifications.recipients import admin_recipients, commenters
 from app.services.events import subscribe
 

@@ -8,7 +8,7 @@ import threading
 from flask import current_app
 from flask_mail import Connection, Message
 
-from app.notifications.registry import PermanentFailure, deliverer, when_idle
+from app.outbox.registry import PermanentFailure, deliverer, when_idle
 
 log = logging.getLogger("relay.mail")
 

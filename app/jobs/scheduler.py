@@ -80,7 +80,7 @@ def current_period(schedule: str, now: datetime, zone: ZoneInfo) -> tuple[str, d
 
 def run_due_jobs(now: datetime | None = None) -> list[str]:
     """Run every job whose current period has not run yet; return the names of those run here."""
-    from app.notifications import jobs  # noqa: F401  (registers the jobs)
+    from app.jobs import incident_jobs, ticket_jobs  # noqa: F401  (registers the jobs)
 
     now = now or utcnow()
     zone = ZoneInfo(current_app.config["TIMEZONE"])

@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Delivery, DeliveryState
 from app.models.base import utcnow
-from app.notifications.registry import DELIVERERS, IDLE_HOOKS, PermanentFailure
+from app.outbox.registry import DELIVERERS, IDLE_HOOKS, PermanentFailure
 
 log = logging.getLogger("relay.worker")
 

@@ -3,9 +3,9 @@ import uuid
 
 from flask import current_app
 
-from app.notifications.outbox import enqueue
+from app.outbox import enqueue
 from app.services.events import subscribe
-from app.slack import ticket_views
+from app.blocks import tickets as ticket_views
 
 
 def _channel():

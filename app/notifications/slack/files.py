@@ -8,7 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import Source, Ticket, User
-from app.notifications.registry import PermanentFailure
+from app.outbox.registry import PermanentFailure
 from app.services.attachments import add_attachment
 from app.services.errors import DomainError
 

@@ -4,7 +4,7 @@ import signal
 import threading
 
 from app.extensions import db
-from app.notifications.worker import deliver_due
+from app.outbox.delivery import deliver_due
 
 log = logging.getLogger("relay.worker")
 
@@ -24,7 +24,7 @@ class Worker:
 
     def tick(self) -> int:
         """One round: run the scheduled jobs that are due, then deliver what is due."""
-        from app.notifications import scheduler
+        from app.jobs import scheduler
 
         with self.app.app_context():
             try:

@@ -7,10 +7,10 @@ import uuid
 
 from flask import current_app
 
-from app.notifications.outbox import enqueue
-from app.notifications.slack import find_slot
+from app.outbox import enqueue
+from app.notifications.slack.deliver import find_slot
 from app.services.events import subscribe
-from app.slack import views
+from app.blocks import incidents as views
 
 
 def _enabled():

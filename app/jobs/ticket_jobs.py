@@ -9,10 +9,10 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Ticket
 from app.links import absolute_url
-from app.notifications.mailer import queue_email
+from app.notifications.email.compose import queue_email
 from app.notifications.recipients import admin_recipients
-from app.notifications.scheduler import job
-from app.notifications.ticket_emails import ticket_link
+from app.jobs.scheduler import job
+from app.notifications.email.tickets import ticket_link
 
 REPORT_MAX = 50  # tickets listed in one email; the rest are counted
 

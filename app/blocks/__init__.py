@@ -1,0 +1,1 @@
+"""Block Kit message and view builders, used by inbound Slack and outbound notifications alike."""

@@ -1,0 +1,1 @@
+"""Email: the SMTP transport, composing messages, and who hears what."""
