@@ -6,7 +6,7 @@ Builds a scratch database through the migrations (a SQLite file by default; pass
 the URL of an EMPTY PostgreSQL database to use that), queues --deliveries
 rendered emails in the outbox, starts an SMTP server on loopback (aiosmtpd)
 and times deliver_due() draining them: one worker, one SMTP connection per
-message, a claim of WORKER_BATCH_SIZE rows at a time.
+message, one leased row at a time.
 """
 import argparse
 import time

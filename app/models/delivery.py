@@ -11,7 +11,7 @@ from app.models.base import enum_column, utcnow
 
 class DeliveryState(enum.Enum):
     PENDING = "pending"      # waiting for its next attempt
-    SENDING = "sending"      # claimed by a worker (lease until locked_until)
+    SENDING = "sending"      # claimed by a worker (lease_token, until locked_until)
     DELIVERED = "delivered"
     FAILED = "failed"        # gave up; an admin can retry it
 
@@ -40,6 +40,8 @@ class Delivery(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None]
+    # Who holds the lease: a fresh token per claim; only its holder may record the outcome.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]

@@ -1,16 +1,22 @@
-"""The worker: claim due deliveries from the outbox and hand each to its channel's deliverer.
+"""The worker: lease one due delivery at a time and hand it to its channel's deliverer.
 
-A claim is a short transaction that marks rows `sending` with a lease
-(`locked_until`). On PostgreSQL the candidate rows are locked with
+A claim is a short transaction that marks one row `sending` with a lease: a
+fresh token (`lease_token`) and an expiry (`locked_until`). The row is claimed
+just before it is sent, so the lease only has to cover one send, never a
+queue of rows waiting behind it. On PostgreSQL the candidate row is locked
 FOR UPDATE SKIP LOCKED so several workers split the work without waiting on
 each other; the claiming UPDATE is also conditional on the row still being
-due, which keeps SQLite (one writer at a time) just as safe. A worker that
-dies mid-delivery leaves its rows `sending`; when the lease runs out they are
-due again, so nothing is lost.
+due, which keeps SQLite (one writer at a time) just as safe. The outcome is
+recorded only if the row still carries this worker's token: a worker whose
+lease ran out and was taken over records nothing. A worker that dies
+mid-delivery leaves its row `sending`; when the lease runs out it is due
+again, so nothing is lost.
 """
 from datetime import datetime, timedelta
 import logging
 import random
+from typing import NamedTuple
+from uuid import uuid4
 
 from flask import current_app
 from sqlalchemy import and_, exists, or_, select, update
@@ -24,6 +30,13 @@ from app.outbox.registry import DELIVERERS, IDLE_HOOKS, PermanentFailure
 log = logging.getLogger("relay.worker")
 
 ERROR_MAX = 2000
+
+
+class Lease(NamedTuple):
+    """One delivery claimed by this worker, and the token that proves it still holds it."""
+
+    id: int
+    token: str
 
 
 def due_filter(now: datetime):
@@ -47,29 +60,37 @@ def _not_waiting_in_line():
     )
 
 
-def claim(now: datetime, size: int) -> list[int]:
-    """Lease up to *size* due deliveries to this worker and return their ids."""
+def claim(now: datetime) -> Lease | None:
+    """Lease the next due delivery to this worker, or return None when nothing is due.
+
+    Commits whatever the session holds, so the outcome of the previous delivery
+    and the claim of the next share one transaction.
+    """
     query = (select(Delivery.id).where(due_filter(now), _not_waiting_in_line())
-             .order_by(Delivery.next_attempt_at, Delivery.id).limit(size))
+             .order_by(Delivery.next_attempt_at, Delivery.id).limit(1))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Delivery)
     lease = timedelta(seconds=current_app.config["WORKER_LEASE_SECONDS"])
-    claimed = []
-    try:
-        for delivery_id in db.session.scalars(query).all():
+    while True:
+        token = uuid4().hex
+        try:
+            delivery_id = db.session.scalar(query)
+            if delivery_id is None:
+                db.session.commit()
+                return None
             result = db.session.execute(
                 update(Delivery).where(Delivery.id == delivery_id, due_filter(now))
-                .values(state=DeliveryState.SENDING, locked_until=utcnow() + lease,
+                .values(state=DeliveryState.SENDING, locked_until=utcnow() + lease, lease_token=token,
                         attempts=Delivery.attempts + 1)
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount == 1:
-                claimed.append(delivery_id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return claimed
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        if result.rowcount == 1:
+            return Lease(delivery_id, token)
+        # another worker took that row between our read and our write: look again
 
 
 def backoff(attempts: int) -> timedelta:
@@ -79,10 +100,13 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=delay * random.uniform(0.5, 1.0))
 
 
-def attempt(delivery_id: int, now: datetime) -> DeliveryState:
-    """Try one claimed delivery once and record the outcome."""
+def attempt(lease: Lease, now: datetime, commit=True) -> DeliveryState | None:
+    """Try one leased delivery once and record the outcome (None: the lease was lost meanwhile).
+
+    With commit=False the outcome waits in the session for the caller's next commit.
+    """
     # Send from a detached copy, so no transaction stays open while we wait on the network.
-    delivery = db.session.get(Delivery, delivery_id)
+    delivery = db.session.get(Delivery, lease.id)
     db.session.expunge(delivery)
     db.session.rollback()
     send = DELIVERERS.get(delivery.channel)
@@ -92,36 +116,43 @@ def attempt(delivery_id: int, now: datetime) -> DeliveryState:
         send(delivery)
     except PermanentFailure as error:
         db.session.rollback()
-        _finish(delivery_id, DeliveryState.FAILED, error=_describe(error))
-        return DeliveryState.FAILED
+        outcome = dict(state=DeliveryState.FAILED, error=_describe(error))
     except Exception as error:  # any other error is worth another try
         db.session.rollback()
-        delivery = db.session.get(Delivery, delivery_id)
         if delivery.attempts >= current_app.config["WORKER_MAX_ATTEMPTS"]:
-            _finish(delivery_id, DeliveryState.FAILED, error=_describe(error))
-            return DeliveryState.FAILED
-        _finish(delivery_id, DeliveryState.PENDING, error=_describe(error),
-                next_attempt_at=max(now, utcnow()) + backoff(delivery.attempts))
-        return DeliveryState.PENDING
-    _finish(delivery_id, DeliveryState.DELIVERED, delivered_at=utcnow())
-    return DeliveryState.DELIVERED
+            outcome = dict(state=DeliveryState.FAILED, error=_describe(error))
+        else:
+            outcome = dict(state=DeliveryState.PENDING, error=_describe(error),
+                           next_attempt_at=max(now, utcnow()) + backoff(delivery.attempts))
+    else:
+        outcome = dict(state=DeliveryState.DELIVERED, delivered_at=utcnow())
+    state = _finish(lease, delivery, **outcome)
+    if commit:
+        db.session.commit()
+    return state
 
 
-def _finish(delivery_id, state, error=None, **values):
-    delivery = db.session.get(Delivery, delivery_id)
-    delivery.state = state
-    delivery.locked_until = None
+def _finish(lease, delivery, state, error=None, **values):
+    """Record the outcome, but only while this worker still holds the lease."""
     if error is not None:
-        delivery.last_error = error[:ERROR_MAX]
-    for name, value in values.items():
-        setattr(delivery, name, value)
-    db.session.commit()
+        values["last_error"] = error[:ERROR_MAX]
+    result = db.session.execute(
+        update(Delivery).where(Delivery.id == lease.id, Delivery.lease_token == lease.token,
+                               Delivery.state == DeliveryState.SENDING)
+        .values(state=state, locked_until=None, lease_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        log.warning("delivery %s: lease lost while sending (another worker took it over); "
+                    "outcome %s not recorded", lease.id, state.value)
+        return None
     if state is DeliveryState.FAILED:
-        log.warning("delivery %s (%s to %s) failed for good: %s", delivery_id, delivery.kind,
+        log.warning("delivery %s (%s to %s) failed for good: %s", lease.id, delivery.kind,
                     delivery.recipient, error)
     elif error:
-        log.info("delivery %s attempt %s failed, retrying at %s: %s", delivery_id, delivery.attempts,
-                 delivery.next_attempt_at, error)
+        log.info("delivery %s attempt %s failed, retrying at %s: %s", lease.id, delivery.attempts,
+                 values["next_attempt_at"], error)
+    return state
 
 
 def _describe(error: Exception) -> str:
@@ -134,38 +165,19 @@ def deliver_due(limit: int | None = None, now: datetime | None = None, should_st
     A delivery that fails is rescheduled after *now*, so each call tries a row at most once.
     """
     now = now or utcnow()
+    done = 0
     try:
-        return _drain(now, limit, should_stop)
+        while (limit is None or done < limit) and not should_stop():
+            lease = claim(now)
+            if lease is None:
+                break
+            attempt(lease, now, commit=False)  # recorded by the next claim's commit
+            done += 1
+        db.session.commit()
+        return done
     finally:
         for hook in IDLE_HOOKS:
             hook()
-
-
-def _drain(now, limit, should_stop):
-    batch = current_app.config["WORKER_BATCH_SIZE"]
-    done = 0
-    while (limit is None or done < limit) and not should_stop():
-        size = batch if limit is None else min(batch, limit - done)
-        ids = claim(now, size)
-        if not ids:
-            break
-        for index, delivery_id in enumerate(ids):
-            if should_stop():
-                release(ids[index:])
-                return done
-            attempt(delivery_id, now)
-            done += 1
-    return done
-
-
-def release(ids):
-    """Hand leased but untried deliveries back (a graceful stop), as if never claimed."""
-    db.session.execute(
-        update(Delivery).where(Delivery.id.in_(ids), Delivery.state == DeliveryState.SENDING)
-        .values(state=DeliveryState.PENDING, locked_until=None, attempts=Delivery.attempts - 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
 
 
 def retry(delivery: Delivery):
@@ -174,3 +186,4 @@ def retry(delivery: Delivery):
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
     delivery.locked_until = None
+    delivery.lease_token = None

@@ -46,3 +46,46 @@ def test_upgrade_from_empty_on_postgresql():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def upgrade_populated_outbox(uri):
+    """A deliveries table with rows in every state keeps them all through the lease_token migration."""
+    app = create_app(make_config(uri))
+    directory = os.path.join(os.path.dirname(app.root_path), "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="a881bc640a8a")
+        columns = "channel, kind, recipient, payload, dedup_key, state, attempts, next_attempt_at, locked_until, created_at"
+        with db.engine.begin() as conn:
+            for n, state in enumerate(["pending", "sending", "delivered", "failed"]):
+                conn.execute(text(f"INSERT INTO deliveries ({columns}) VALUES ('email', 'k', :rcpt, '{{}}', :key, "
+                                  ":state, 1, '2026-11-01 10:00:00', :locked, '2026-11-01 10:00:00')"),
+                             {"rcpt": f"u{n}@example.com", "key": f"key-{n}", "state": state,
+                              "locked": "2026-11-01 10:05:00" if state == "sending" else None})
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT recipient, state, locked_until IS NOT NULL, lease_token "
+                                     "FROM deliveries ORDER BY id")).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [("u0@example.com", "pending", False, None), ("u1@example.com", "sending", True, None),
+                                        ("u2@example.com", "delivered", False, None), ("u3@example.com", "failed", False, None)]
+
+
+def test_populated_outbox_upgrades_on_sqlite(tmp_path):
+    upgrade_populated_outbox(f"sqlite:///{tmp_path / 'populated.db'}")
+
+
+def test_populated_outbox_upgrades_on_postgresql():
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to migrate")
+    url = make_url(database_url(base))
+    name = f"relay_migrate_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        upgrade_populated_outbox(url.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

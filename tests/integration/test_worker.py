@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.models import Delivery, DeliveryState
 from app.models.base import utcnow
 from app.outbox import enqueue
-from app.outbox.delivery import backoff, claim, deliver_due, retry
+from app.outbox.delivery import attempt, backoff, claim, deliver_due, retry
 
 LATER = timedelta(days=2)  # far enough that every backoff has run out
 
@@ -111,8 +111,8 @@ def test_a_failed_delivery_no_longer_holds_up_its_line(db, smtp_server):
 
 def test_a_killed_workers_lease_runs_out_and_nothing_is_lost(app, db, smtp_server):
     mail(db, "ann@example.com", "k")
-    claimed = claim(utcnow(), 10)  # a worker claims the row, then dies before sending
-    assert len(claimed) == 1 and db.session.get(Delivery, claimed[0]).state is DeliveryState.SENDING
+    lease = claim(utcnow())  # a worker claims the row, then dies before sending
+    assert db.session.get(Delivery, lease.id).state is DeliveryState.SENDING
     assert deliver_due() == 0  # leased to the dead worker
     lease = timedelta(seconds=app.config["WORKER_LEASE_SECONDS"] + 1)
     assert deliver_due(now=utcnow() + lease) == 1
@@ -155,7 +155,6 @@ def test_production_without_a_mail_server_fails_instead_of_pretending(app, db):
 def test_two_workers_on_postgresql_drain_1000_deliveries_exactly_once(app, db, smtp_server):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("several workers need PostgreSQL (SKIP LOCKED); SQLite runs one")
-    app.config["WORKER_BATCH_SIZE"] = 5
     db.session.add_all(Delivery(channel="email", kind="test.mail", recipient=f"u{n}@example.com",
                                 payload={"subject": str(n), "text": "x"}, dedup_key=f"bulk-{n}")
                        for n in range(1000))
@@ -210,3 +209,46 @@ def test_one_connection_serves_a_batch_and_a_dropped_one_is_reopened(db, smtp_se
     assert deliver_due(should_stop=restart_after_first) == 3
     assert restarted and smtp_server.recipients() == ["u0@example.com", "u1@example.com", "u2@example.com"]
     assert set(states(db).values()) == {DeliveryState.DELIVERED}
+
+
+def test_every_attempt_of_a_delivery_carries_the_same_message_id(app, db, smtp_server):
+    delivery_id = mail(db, "ann@example.com", "stable")
+    other_id = mail(db, "ann@example.com", "other")
+    deliver_due()
+    retry(db.session.get(Delivery, delivery_id))  # sent again, as after a lost lease
+    db.session.commit()
+    deliver_due()
+    first, other, again = smtp_server.to("ann@example.com")
+    assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]
+    assert first["Message-ID"].endswith("@localhost>") and f".{delivery_id}." in first["Message-ID"]
+
+
+def test_a_worker_that_lost_its_lease_records_no_outcome(app, db, smtp_server):
+    delivery_id = mail(db, "ann@example.com", "taken-over")
+    stale = claim(utcnow())
+    fresh = claim(utcnow() + timedelta(seconds=app.config["WORKER_LEASE_SECONDS"] + 1))  # the lease ran out
+    assert fresh.id == stale.id == delivery_id and fresh.token != stale.token
+    assert attempt(stale, utcnow()) is None
+    assert db.session.get(Delivery, delivery_id).state is DeliveryState.SENDING
+    assert attempt(fresh, utcnow()) is DeliveryState.DELIVERED
+
+
+def test_a_line_break_in_the_subject_is_folded_into_one_line(db, smtp_server):
+    mail(db, "ann@example.com", "crlf", subject="Disk full\r\nBcc: eve@example.com\x00\tnow")
+    deliver_due()
+    [message] = smtp_server.to("ann@example.com")
+    assert message["Subject"] == "Disk full Bcc: eve@example.com now" and message["Bcc"] is None
+    assert smtp_server.recipients() == ["ann@example.com"]
+
+
+def test_a_message_that_can_never_be_built_fails_at_once(db, smtp_server):
+    mail(db, "ann@example.com\r\nBcc: eve@example.com", "bad-rcpt")
+    enqueue("email", "test.mail", "bob@example.com", {"subject": "No body"}, dedup_key="no-text")
+    enqueue("email", "test.mail", "cy@example.com", {"subject": "Half a character", "text": "\ud800"},
+            dedup_key="lone-surrogate")
+    db.session.commit()
+    assert deliver_due() == 3
+    failed = db.session.scalars(select(Delivery)).all()
+    assert {d.state for d in failed} == {DeliveryState.FAILED} and {d.attempts for d in failed} == {1}
+    assert all("cannot be built" in d.last_error for d in failed)
+    assert smtp_server.messages == []

@@ -19,8 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def start_worker(app, smtp_server):
     env = dict(os.environ, RELAY_ENV="testing", FLASK_APP="run.py", TEST_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               MAIL_SERVER=smtp_server.host, MAIL_PORT=str(smtp_server.port), WORKER_POLL_SECONDS="0.1",
-               WORKER_BATCH_SIZE="10")
+               MAIL_SERVER=smtp_server.host, MAIL_PORT=str(smtp_server.port), WORKER_POLL_SECONDS="0.1")
     return subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

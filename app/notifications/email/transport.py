@@ -1,12 +1,15 @@
 """The email channel: Flask-Mail over SMTP, or the log when no mail server is configured."""
 from email import charset
 from email.mime.text import MIMEText
+from email.utils import parseaddr
+import hashlib
 import logging
+import re
 import smtplib
 import threading
 
 from flask import current_app
-from flask_mail import Connection, Message
+from flask_mail import BadHeaderError, Connection, Message
 
 from app.outbox.registry import PermanentFailure, deliverer, when_idle
 
@@ -48,23 +51,58 @@ class Email(Message):
         return MIMEText(text, _subtype=subtype, _charset=WRAPPED_UTF8)
 
 
+# Control characters (CR and LF included) and Unicode line separators end a header line.
+LINE_BREAKERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """*text* as a single header line: line breaks and other control characters become spaces."""
+    return " ".join(LINE_BREAKERS.sub(" ", text).split())
+
+
+def message_id(delivery) -> str:
+    """The same Message-ID on every attempt of a delivery, so a mail client can spot a repeat."""
+    sender_domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2]
+    digest = hashlib.sha256(delivery.dedup_key.encode()).hexdigest()[:20]
+    return f"<relay.{delivery.id}.{digest}@{one_line(sender_domain) or 'localhost'}>"
+
+
 def build_message(delivery) -> Message:
     payload = delivery.payload
-    return Email(subject=payload["subject"], recipients=[delivery.recipient], body=payload["text"],
-                   html=payload.get("html"), sender=current_app.config["MAIL_DEFAULT_SENDER"],
-                   extra_headers={"X-Relay-Delivery": str(delivery.id), "X-Relay-Kind": delivery.kind})
+    message = Email(subject=one_line(payload["subject"]), recipients=[delivery.recipient], body=payload["text"],
+                    html=payload.get("html"), sender=current_app.config["MAIL_DEFAULT_SENDER"],
+                    extra_headers={"X-Relay-Delivery": str(delivery.id), "X-Relay-Kind": delivery.kind})
+    message.msgId = message_id(delivery)
+    return message
+
+
+def buildable_message(delivery) -> Message:
+    """Build the message; what cannot be built will never send, so that fails for good."""
+    try:
+        message = build_message(delivery)
+        if message.has_bad_headers():
+            raise ValueError("a header would break across lines")
+    except Exception as error:
+        raise unbuildable(error) from error
+    return message
+
+
+def unbuildable(error) -> PermanentFailure:
+    return PermanentFailure(f"The message cannot be built: {type(error).__name__}: {error}")
 
 
 @deliverer("email")
 def send_email(delivery):
-    """Send one delivery's rendered email; a rejected address is a permanent failure."""
-    message = build_message(delivery)
+    """Send one delivery's rendered email; a rejected address or an unbuildable message fails for good."""
+    message = buildable_message(delivery)
     if mail_to_log(current_app):
         log.info("Email (MAIL_SERVER unset, not sent) to %s\nSubject: %s\n\n%s",
                  delivery.recipient, message.subject, message.body)
         return
     try:
         send_over_open_connection(message)
+    except (UnicodeError, BadHeaderError) as error:  # raised while rendering, before anything is sent
+        raise unbuildable(error) from error
     except smtplib.SMTPRecipientsRefused as error:
         if all(code >= 500 for code, _ in error.recipients.values()):
             raise PermanentFailure(f"Recipient refused: {_codes(error.recipients)}") from error
