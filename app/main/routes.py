@@ -9,7 +9,7 @@ from app.models import Incident, User
 from app.extensions import db
 from app.services import references
 from app.services.dashboard import overview
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 from app.services.profile import change_password, update_profile
 
 

@@ -2,8 +2,8 @@
 import re
 
 from app.models import Incident, Ticket, User
-from app.services.errors import NotFound
-from app.services.permissions import load_visible
+from app.services.core.errors import NotFound
+from app.services.core.permissions import load_visible
 
 _REFERENCE = re.compile(r"^\s*#?\s*(?:(INC|TCK)\s*-?\s*)?#?(\d{1,9})\s*$", re.IGNORECASE)
 _KINDS = {"INC": Incident, "TCK": Ticket}
