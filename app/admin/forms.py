@@ -1,15 +1,15 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from app.forms import RelayForm
 from app.models import Role
 from app.services.accounts import PASSWORD_MAX, PASSWORD_MIN
 
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
-class UserForm(FlaskForm):
+class UserForm(RelayForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     display_name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.REPORTER.value)
@@ -26,19 +26,19 @@ class EditUserForm(UserForm):
                              description="Leave empty to keep the current password.")
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(RelayForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     submit = SubmitField("Add organization")
 
 
-class ProductAreaForm(FlaskForm):
+class ProductAreaForm(RelayForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     description = StringField("Description", validators=[Optional(), Length(max=255)])
     owner_ids = SelectMultipleField("Owners", coerce=str, validators=[Optional()])
     submit = SubmitField("Add product area")
 
 
-class TicketOptionForm(FlaskForm):
+class TicketOptionForm(RelayForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     position = IntegerField("Position", validators=[Optional(), NumberRange(min=0, max=10_000)],
                             description="Lower comes first; empty puts it at the end.")

@@ -26,8 +26,12 @@ def _org_choices(form):
 @bp.route("/users")
 def users():
     q = request.args.get("q", "")[:100]
-    page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")),
-                               per_page=current_app.config["PER_PAGE"])
+    try:
+        page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")),
+                                   per_page=current_app.config["PER_PAGE"])
+    except ValidationError as error:
+        flash(" ".join(error.errors.values()), "danger")
+        return redirect(url_for("admin.users"))
     return render_template("admin/users.html", page=page, q=q, action_form=ActionForm())
 
 

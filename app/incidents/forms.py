@@ -1,14 +1,14 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import RelayForm
 from app.models import Severity
 from app.services.incidents import DESCRIPTION_MAX, TITLE_MAX
 
 SEVERITY_CHOICES = [(s.value, f"{s.label} — {s.description}") for s in Severity]
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(RelayForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     severity = SelectField("Severity", choices=SEVERITY_CHOICES, default="sev3")
     product_area_id = SelectField("Product area", coerce=str, validators=[Optional()])
@@ -19,18 +19,18 @@ class IncidentForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(RelayForm):
     target = HiddenField(validators=[DataRequired()])
     expected_status = HiddenField()
 
 
-class AssignForm(FlaskForm):
+class AssignForm(RelayForm):
     # The service checks the assignee; the choices are only the page's convenience.
     assignee_id = SelectField("Assignee", coerce=str, validators=[Optional()], validate_choice=False)
     submit = SubmitField("Assign")
 
 
-class FilterForm(FlaskForm):
+class FilterForm(RelayForm):
     class Meta:
         csrf = False
 

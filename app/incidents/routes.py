@@ -28,11 +28,12 @@ def _int(name):
 @bp.route("/")
 def index():
     form = fill_filter_form(FilterForm(request.args), current_user)
+    form.validate()  # a field that does not validate is shown with its error and ignored
     filters = incidents.IncidentFilters(
         status=form.status.data if form.status.data in dict(form.status.choices) else None,
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
-        q=(form.q.data or "")[:100], sort=form.sort.data or "newest",
+        q=None if form.q.errors else (form.q.data or "")[:100], sort=form.sort.data or "newest",
         page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
     page = incidents.list_incidents(current_user, filters)

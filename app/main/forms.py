@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.forms import RelayForm
 from app.services.accounts import PASSWORD_MAX, PASSWORD_MIN
 from app.services.profile import timezone_names
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(RelayForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=100)])
     timezone = SelectField("Timezone", validators=[Length(max=64)])
     submit = SubmitField("Save profile")
@@ -16,7 +16,7 @@ class ProfileForm(FlaskForm):
         self.timezone.choices = [("", f"Site default ({default_zone})")] + [(n, n) for n in timezone_names()]
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(RelayForm):
     current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     new_password = PasswordField("New password", validators=[DataRequired(), Length(min=PASSWORD_MIN,
                                                                                     max=PASSWORD_MAX)])

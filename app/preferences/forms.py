@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms import RelayForm
 from app.notifications.kinds import OPTIONAL
 
 
@@ -10,6 +10,6 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class NotificationPreferencesForm(FlaskForm):
+class NotificationPreferencesForm(RelayForm):
     kinds = CheckboxesField("Emails I get", choices=[(kind.name, kind.label) for kind in OPTIONAL])
     submit = SubmitField("Save preferences")

@@ -70,8 +70,9 @@ def get_user(actor: User, user_id: int) -> User:
 def list_users(actor: User, *, q=None, page=1, per_page=25):
     require(actor, Permission.MANAGE_USERS)
     query = select(User).order_by(User.display_name, User.id)
+    q = validation.search_term(q)
     if q:
-        term = f"%{q.strip()[:100]}%"
+        term = f"%{q}%"
         query = query.where(or_(User.email.ilike(term), User.display_name.ilike(term)))
     return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
 

@@ -2,8 +2,7 @@
 from sqlalchemy import case, or_
 
 from app.services import references
-
-QUERY_MAX = 100
+from app.services.core import validation
 
 
 def _like(text):
@@ -13,7 +12,7 @@ def _like(text):
 
 def matching(model, q, *columns):
     """A WHERE clause for *model* rows whose *columns* contain *q*, or whose number *q* names."""
-    q = (q or "").strip()[:QUERY_MAX]
+    q = validation.search_term(q) or ""
     term = _like(q)
     clauses = [column.ilike(term, escape="\\") for column in columns]
     number = references.number_for(model, q)
@@ -24,5 +23,5 @@ def matching(model, q, *columns):
 
 def exact_first(model, q):
     """ORDER BY terms that put the record whose number *q* names ahead of the text matches."""
-    number = references.number_for(model, (q or "").strip()[:QUERY_MAX])
+    number = references.number_for(model, validation.search_term(q))
     return [] if number is None else [case((model.number == number, 0), else_=1)]

@@ -39,19 +39,6 @@ class TicketFilters:
     per_page: int = 25
 
 
-def _day(value, field):
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({field: "Enter a date as YYYY-MM-DD."})
-
-
 def _filtered(actor: User, filters: TicketFilters):
     """The SELECT of tickets *actor* may see that match *filters*."""
     scope = filters.scope if filters.scope in SCOPES else "all"
@@ -76,7 +63,7 @@ def _filtered(actor: User, filters: TicketFilters):
         value = validation.optional_id(value, field)
         if value:
             query = query.where(column == value)
-    start, end = _day(filters.created_from, "created_from"), _day(filters.created_to, "created_to")
+    start, end = validation.day(filters.created_from, "created_from"), validation.day(filters.created_to, "created_to")
     if start and end and start > end:
         raise ValidationError({"created_to": "The end date is before the start date."})
     if start:
@@ -133,8 +120,10 @@ def export_rows(actor: User, filters: TicketFilters, batch=1000):
         .outerjoin(IssueType, Ticket.issue_type_id == IssueType.id)
         .outerjoin(Incident, Ticket.incident_id == Incident.id)
         .where(Ticket.id.in_(ids)), filters.sort)
+    # Run the query before the header goes out, so any error comes before the response starts.
+    rows = db.session.execute(query.execution_options(yield_per=batch))
     yield CSV_HEADER
-    for row in db.session.execute(query.execution_options(yield_per=batch)):
+    for row in rows:
         cells = [_cell(v) for v in row]
         cells[0] = f"TCK-{row[0]}"
         cells[-1] = f"INC-{row[-1]}" if row[-1] else ""

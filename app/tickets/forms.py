@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import RelayForm
 from app.incidents.forms import SEVERITY_CHOICES
 from app.models import Priority
 from app.services.tickets import COMMENT_MAX, DETAILS_MAX, NOTES_MAX, TITLE_MAX, URL_MAX
@@ -10,7 +10,7 @@ from app.services.tickets import COMMENT_MAX, DETAILS_MAX, NOTES_MAX, TITLE_MAX,
 PRIORITY_CHOICES = [(p.value, p.label) for p in Priority]
 
 
-class TicketForm(FlaskForm):
+class TicketForm(RelayForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     priority = SelectField("Priority", choices=PRIORITY_CHOICES, default="medium")
     campaign_id = SelectField("Campaign", coerce=str, validators=[Optional()])
@@ -30,14 +30,14 @@ class NewTicketForm(TicketForm):
     submit = SubmitField("Save")
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(RelayForm):
     target = HiddenField(validators=[DataRequired()])
     expected_status = HiddenField()
     resolution_notes = TextAreaField("Resolution notes", validators=[Optional(), Length(max=NOTES_MAX)],
                                      render_kw={"rows": 3, "placeholder": "What fixed it? What should the reporter know?"})
 
 
-class AssignForm(FlaskForm):
+class AssignForm(RelayForm):
     # The service checks the assignee; the choices are only the page's convenience.
     assignee_id = SelectField("Assignee", coerce=str, validators=[Optional()], validate_choice=False)
     comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=COMMENT_MAX)],
@@ -45,14 +45,14 @@ class AssignForm(FlaskForm):
     submit = SubmitField("Reassign")
 
 
-class PromoteForm(FlaskForm):
+class PromoteForm(RelayForm):
     severity = SelectField("Severity", choices=[("", "From the ticket's priority")] + SEVERITY_CHOICES,
                            validators=[Optional()])
     product_area_id = SelectField("Product area", coerce=str, validators=[Optional()])
     submit = SubmitField("Promote to incident")
 
 
-class FilterForm(FlaskForm):
+class FilterForm(RelayForm):
     class Meta:
         csrf = False
 
