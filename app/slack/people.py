@@ -4,6 +4,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.blocks.text import escape
 from app.extensions import db
 from app.models import Organization, Role, User
 from app.outbox import enqueue
@@ -80,7 +81,7 @@ def _tell_admins(slack_user_id, email):
     channel = current_app.config.get("SLACK_ADMIN_CHANNEL")
     if channel:
         text = (f"<@{slack_user_id}> used Relay from Slack for the first time and got a reporter account "
-                f"({email}). Give them another role in Admin → Users if they need one.")
+                f"({escape(email)}). Give them another role in Admin → Users if they need one.")
         enqueue("slack", "account.created", channel, {"op": "post", "channel": channel, "text": text},
                 dedup_key=f"slack:new-account:{slack_user_id}")
 

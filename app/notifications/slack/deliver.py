@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import SlackMessage
 from app.outbox.registry import PermanentFailure, deliverer
 from app.notifications.slack.files import fetch_file
-from app.notifications.slack.client import worker_client
+from app.notifications.slack.client import response_url_allowed, worker_client
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,8 @@ def direct_message(client, payload):
 def ephemeral(client, payload):
     """Tell one person something only they see: through the response_url, else chat.postEphemeral."""
     if payload.get("response_url"):
+        if not response_url_allowed(payload["response_url"]):
+            raise PermanentFailure("the response_url is not on a Slack host (SLACK_RESPONSE_URL_HOSTS)")
         response = WebhookClient(payload["response_url"], timeout=15).send(
             text=payload["text"], response_type="ephemeral", replace_original=False)
         if response.status_code >= 500:

@@ -11,6 +11,7 @@ from app.outbox import enqueue
 from app.notifications.slack.deliver import find_slot
 from app.services.events import subscribe
 from app.blocks import incidents as views
+from app.blocks.text import escape
 
 
 def _enabled():
@@ -68,18 +69,18 @@ def incident_declared(event):
 
 def _line(event):
     """One short line saying what changed, for the incident channel."""
-    who = event.actor.display_name if event.actor else "Relay"
+    who = escape(event.actor.display_name) if event.actor else "Relay"
     data = event.data
     if event.name == "incident.status_changed":
         return f"{who} moved it from {data['old'].label} to {data['new'].label}."
     if event.name == "incident.assigned":
         assignee = data.get("assignee")
-        return f"{who} assigned it to {assignee.display_name}." if assignee else f"{who} unassigned it."
+        return f"{who} assigned it to {escape(assignee.display_name)}." if assignee else f"{who} unassigned it."
     if event.name == "incident.edited":
         return f"{who} changed {', '.join(f.replace('_', ' ') for f in data['changes'])}."
     if event.name == "incident.commented":
-        return f"{who} commented: {data['comment'].body[:200]}"
-    return f"{who}: {event.name}"
+        return f"{who} commented: {escape(data['comment'].body[:200])}"
+    return f"{who}: {escape(event.name)}"
 
 
 @subscribe("incident.status_changed", "incident.assigned", "incident.edited", "incident.commented")
