@@ -8,7 +8,7 @@ from app.blocks.text import escape
 from app.extensions import db
 from app.models import Organization, Role, User
 from app.outbox import enqueue
-from app.services.errors import DomainError, Forbidden
+from app.services.core.errors import DomainError, Forbidden
 from app.notifications.slack.client import request_client
 
 # Accounts made for Slack members cannot sign in with a password until an admin sets one.
