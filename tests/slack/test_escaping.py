@@ -7,7 +7,7 @@ from app.blocks import incidents as incident_views, tickets as ticket_views
 from app.blocks.text import escape
 from app.models import Comment, Role, Source
 from app.notifications.slack.incidents import _line
-from app.services.events import Event
+from app.services.core.events import Event
 from app.slack.replies import help_reply
 
 HOSTILE = "<!everyone> & <https://evil.example|your bank>"
