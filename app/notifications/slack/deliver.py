@@ -66,7 +66,8 @@ def create_channel(client, payload):
         if channel:
             break
         try:
-            channel = client.conversations_create(name=name if attempt == 1 else f"{name}-{attempt}")["channel"]["id"]
+            channel = client.conversations_create(name=name if attempt == 1 else f"{name}-{attempt}",
+                                                  is_private=payload.get("is_private", True))["channel"]["id"]
         except SlackApiError as error:
             if _error(error) != "name_taken":
                 raise

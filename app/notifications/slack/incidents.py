@@ -10,6 +10,7 @@ from flask import current_app
 from app.outbox import enqueue
 from app.notifications.slack.deliver import find_slot
 from app.services.core.events import subscribe
+from app.services.core.permissions import can_see
 from app.blocks import incidents as views
 from app.blocks.text import escape
 
@@ -41,16 +42,20 @@ def _owners(incident):
     return list(incident.product_area.owners) if incident.product_area else []
 
 
+def _audience(incident, users):
+    """The active people among *users* who may see *incident* on the web: the only ones Slack tells."""
+    return [u for u in dict.fromkeys(u for u in users if u is not None) if can_see(u, incident)]
+
+
 @subscribe("incident.declared")
 def incident_declared(event):
     if not _enabled():
         return
     incident = event.subject
-    people = [incident.reporter, incident.commander, *_owners(incident)]
-    people = [_person(u) for u in dict.fromkeys(u for u in people if u is not None and u.active)]
+    people = [_person(u) for u in _audience(incident, [incident.reporter, incident.commander, *_owners(incident)])]
     _send(incident, "incident.declared", "channel", {
         "op": "create_channel", "ref": _ref(incident, "channel"), "name": f"incd-{incident.number}",
-        "people": people}, key="channel")
+        "is_private": incident.org.slack_channels_private, "people": people}, key="channel")
     _send(incident, "incident.declared", "channel", {
         "op": "post", "channel_ref": _ref(incident, "channel"), "save_ref": _ref(incident, "summary"),
         "pin": True, **views.incident_summary(incident)}, key="summary")
@@ -59,12 +64,11 @@ def incident_declared(event):
         _send(incident, "incident.declared", "headline", {
             "op": "post", "channel": headline_channel, "save_ref": _ref(incident, "headline"),
             **views.incident_headline(incident)}, key="headline")
-    for user, role in [(incident.commander, "incident commander")] + [(u, "product area owner")
-                                                                        for u in _owners(incident)]:
-        if user is not None and user.active:
-            enqueue("slack", "incident.declared", user.email,
-                    {"op": "dm", "user": _person(user), **views.incident_dm(incident, role)},
-                    dedup_key=f"slack:incident:{incident.id}:dm:{user.id}")
+    roles = {**{u: "product area owner" for u in _owners(incident)}, incident.commander: "incident commander"}
+    for user in _audience(incident, [incident.commander, *_owners(incident)]):
+        enqueue("slack", "incident.declared", user.email,
+                {"op": "dm", "user": _person(user), **views.incident_dm(incident, roles[user])},
+                dedup_key=f"slack:incident:{incident.id}:dm:{user.id}")
 
 
 def _line(event):
