@@ -17,6 +17,8 @@ TRANSITION_ACTION = "incident.transition"
 ASSIGN_ME_ACTION = "incident.assign_me"
 OPEN_ACTION = "incident.open"
 MAX_OPTIONS = 100  # Slack's limit for a static select
+# Stands for the incident's own channel until the worker knows its id (users' text never holds a raw "<").
+CHANNEL_LINK = "<#incident-channel>"
 
 STATUS_EMOJI = {
     IncidentStatus.DETECTED: ":red_circle:", IncidentStatus.INVESTIGATING: ":large_orange_circle:",
@@ -99,12 +101,20 @@ def action_buttons(incident):
     return buttons
 
 
-def incident_headline(incident, channel_id=None):
-    """The one-message headline in the incidents channel."""
-    where = f" · <#{channel_id}>" if channel_id else ""
+def incident_headline(incident):
+    """The one-message headline in the incidents channel, linking to the incident's own channel."""
+    where = f" · {CHANNEL_LINK}"
     text = (f"{STATUS_EMOJI[incident.status]} *<{incident_url(incident)}|{incident.reference}>* "
             f"{escape(incident.title)} · {incident.severity.label} · {incident.status.label}{where}")
     return _message(text, [SectionBlock(text=MarkdownTextObject(text=text[:3000]))])
+
+
+def declared_here_note(incident, actor):
+    """The short note in the channel where /incident was run."""
+    who = f"<@{actor.slack_user_id}>" if actor is not None and actor.slack_user_id else "Someone"
+    text = (f":rotating_light: {who} declared *<{incident_url(incident)}|{incident.reference}>* "
+            f"({incident.severity.label}); follow it in {CHANNEL_LINK}.")
+    return _message(text, [SectionBlock(text=MarkdownTextObject(text=text))])
 
 
 def incident_dm(incident, role):

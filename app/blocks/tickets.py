@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
-from app.blocks.text import escape
+from app.blocks.text import escape, slack_date
 from app.links import absolute_url
 from app.models import Priority, TicketStatus
 from app.services import tickets
@@ -21,6 +21,10 @@ RESOLVE_CALLBACK = "ticket.resolve"
 ACTIONS = ("ticket.assign_me", "ticket.reassign", "ticket.resolve", "ticket.close", "ticket.reopen")
 SCREENSHOT_TYPES = ["png", "jpg", "jpeg", "gif", "webp"]
 MAX_LISTED = 40  # a modal holds at most 100 blocks
+
+# The web's colours: red for critical, yellow for high, blue for medium, grey for low.
+PRIORITY_MARK = {Priority.CRITICAL: ":red_circle:", Priority.HIGH: ":large_yellow_circle:",
+                 Priority.MEDIUM: ":large_blue_circle:", Priority.LOW: ":white_circle:"}
 
 STATUS_EMOJI = {TicketStatus.OPEN: ":large_blue_circle:", TicketStatus.IN_PROGRESS: ":large_orange_circle:",
                 TicketStatus.RESOLVED: ":large_green_circle:", TicketStatus.CLOSED: ":white_check_mark:"}
@@ -110,17 +114,23 @@ def buttons_for(ticket, actor=None):
 
 def _line(ticket):
     return (f"{STATUS_EMOJI[ticket.status]} *<{ticket_url(ticket)}|{ticket.reference}>* {escape(ticket.title)} · "
-            f"{ticket.priority.label} · {ticket.status.label} · {_person(ticket.assignee)}")[:3000]
+            f"{priority_text(ticket)} · {ticket.status.label} · {_person(ticket.assignee)}")[:3000]
+
+
+def priority_text(ticket):
+    return f"{PRIORITY_MARK[ticket.priority]} {ticket.priority.label}"
 
 
 def ticket_card(ticket):
     """The message in the tickets channel, updated in place on every change."""
     fields = [MarkdownTextObject(text=f"*Status*\n{STATUS_EMOJI[ticket.status]} {ticket.status.label}"),
-              MarkdownTextObject(text=f"*Priority*\n{ticket.priority.label}"),
+              MarkdownTextObject(text=f"*Priority*\n{priority_text(ticket)}"),
               MarkdownTextObject(text=f"*Assignee*\n{_person(ticket.assignee)}"),
               MarkdownTextObject(text=f"*Reporter*\n{_person(ticket.reporter)}"),
               MarkdownTextObject(text=f"*Campaign*\n{escape(ticket.campaign.name) if ticket.campaign else '—'}"),
-              MarkdownTextObject(text=f"*Issue type*\n{escape(ticket.issue_type.name) if ticket.issue_type else '—'}")]
+              MarkdownTextObject(text=f"*Issue type*\n{escape(ticket.issue_type.name) if ticket.issue_type else '—'}"),
+              MarkdownTextObject(text=f"*Created*\n{slack_date(ticket.created_at)}"),
+              MarkdownTextObject(text=f"*Updated*\n{slack_date(ticket.updated_at)}")]
     blocks = [HeaderBlock(text=f"{ticket.reference}: {ticket.title}"[:150]), SectionBlock(fields=fields)]
     if ticket.details:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=escape(ticket.details, 2900))))

@@ -20,7 +20,7 @@ def declare(payload, view):
     form = values(view)
     try:
         actor = people.actor_for(payload["user"].get("id"))
-        commander = people.account_for(form.get("commander"))
+        commander = people.account_for(form.get("commander"), "commander_id")
         if form.get("commander") and commander is None:
             raise ValidationError({"commander_id": "That person has no Relay account; pick a responder."})
         if not first_time(f"view:{view.get('id')}"):
@@ -28,7 +28,8 @@ def declare(payload, view):
         incidents.declare_incident(
             actor, title=form.get("title"), description=form.get("description") or "",
             severity=form.get("severity"), product_area_id=form.get("product_area"),
-            commander_id=commander.id if commander else None, source=Source.SLACK)
+            commander_id=commander.id if commander else None, source=Source.SLACK,
+            event_data={"slack_channel": _origin_channel(view)})
     except ValidationError as error:
         db.session.rollback()
         return field_errors(error, DECLARE_FIELDS)
@@ -36,6 +37,12 @@ def declare(payload, view):
         db.session.rollback()
         return {"response_action": "errors", "errors": {"title": error.message}}
     return None
+
+
+def _origin_channel(view):
+    """The channel /incident was run in, which the modal carries; None if it carries nothing usable."""
+    metadata = view.get("private_metadata")
+    return metadata if isinstance(metadata, str) and len(metadata) <= 40 else None
 
 
 SUBMISSIONS = {views.DECLARE_CALLBACK: declare, **ticket_actions.SUBMISSIONS}

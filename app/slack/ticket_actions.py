@@ -103,7 +103,7 @@ def reassign_submit(payload, view):
 
     def run():
         actor = _actor(payload)
-        assignee = people.account_for(form.get("assignee"))
+        assignee = people.account_for(form.get("assignee"), "assignee_id")
         if assignee is None:
             raise ValidationError({"assignee_id": "That person has no Relay account; pick a responder."})
         tickets.reassign_ticket(actor, number, assignee.id, comment=form.get("comment"), source=Source.SLACK)

@@ -67,7 +67,7 @@ def hostile(factory):
 
 @pytest.mark.parametrize("build", [
     lambda h: incident_views.incident_summary(h["incident"]),
-    lambda h: incident_views.incident_headline(h["incident"], "C123"),
+    lambda h: incident_views.incident_headline(h["incident"]),
     lambda h: incident_views.incident_dm(h["incident"], "incident commander"),
     lambda h: incident_views.deleted_notice("INC-1", HOSTILE),
     lambda h: ticket_views.ticket_card(h["ticket"]),
