@@ -5,7 +5,7 @@ from app.forms import apply_errors
 from app.incidents import bp
 from app.incidents.choices import fill_filter_form, fill_incident_form, staff_choices
 from app.forms import ActionForm, CommentForm
-from app.incidents.forms import AssignForm, FilterForm, IncidentForm
+from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
 from app.services import audit, incidents, validation
 from app.services.errors import InvalidTransition, ValidationError
@@ -42,7 +42,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = fill_incident_form(IncidentForm(), current_user)
+    form = fill_incident_form(DeclareForm(), current_user)
     if form.validate_on_submit():
         try:
             incident = incidents.declare_incident(

@@ -24,7 +24,7 @@ BAD_DECLARATIONS = [
     ({"title": "   "}, "This field is required."),
     ({"title": "x" * 201}, "Field cannot be longer than 200 characters."),
     ({"severity": "sev9"}, "Not a valid choice."),
-    ({"severity": ""}, "Not a valid choice."),
+    ({"severity": ""}, "Choose a severity."),
     ({"product_area_id": "999999"}, "Not a valid choice."),
     ({"product_area_id": "abc"}, "Not a valid choice."),
     ({"commander_id": "-1"}, "Not a valid choice."),
