@@ -5,7 +5,7 @@ from app.extensions import db
 from app.models import IncidentStatus, Severity, User
 from app.services.accounts import list_organizations, list_product_areas
 from app.services.assignment import assignable_people
-from app.services.permissions import staff_for_org
+from app.services.core.permissions import staff_for_org
 
 
 def staff_choices(org_id, blank="— nobody —"):

@@ -7,8 +7,9 @@ from app.incidents.choices import fill_assign_form, fill_filter_form, fill_incid
 from app.forms import ActionForm, CommentForm
 from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incidents, validation
-from app.services.errors import InvalidTransition, ValidationError
+from app.services import audit, incidents
+from app.services.core import validation
+from app.services.core.errors import InvalidTransition, ValidationError
 
 
 @bp.before_request

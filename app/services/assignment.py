@@ -3,9 +3,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from app.services import validation
-from app.services.errors import ValidationError
-from app.services.permissions import Permission, can, can_work_in, require, staff_for_org
+from app.services.core import validation
+from app.services.core.errors import ValidationError
+from app.services.core.permissions import Permission, can, can_work_in, require, staff_for_org
 
 NOBODY = None
 

@@ -4,7 +4,7 @@ import pytest
 from app.models import AuditEvent, Role
 from app.services import incidents, tickets
 from app.services.assignment import NOBODY, assignable_people
-from app.services.errors import Forbidden, ValidationError
+from app.services.core.errors import Forbidden, ValidationError
 
 ASSIGN = {"incident": incidents.assign_incident,
           "ticket": lambda actor, number, who: tickets.reassign_ticket(actor, number, who)}
