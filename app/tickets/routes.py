@@ -8,6 +8,7 @@ from app.services import attachments, audit, promotion, tickets
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 from app.services.core.permissions import Permission
+from app.services.uploads import safe_filename
 from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
@@ -97,6 +98,14 @@ def new():
         else:
             flash(f"{ticket.reference} raised. We will keep you posted here.", "success")
             return redirect(url_for("tickets.detail", number=ticket.number))
+    elif form.file.data:  # say what is wrong with the file too, not only with the other fields
+        try:
+            attachments.prepare_upload(form.file.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+    if form.file.data and not form.file.errors:
+        form.file.errors = [f"{safe_filename(form.file.data.filename)} was not attached: a browser cannot keep "
+                            "a chosen file when the form comes back, so choose it again."]
     return render_template("tickets/form.html", form=form, title="Raise a ticket")
 
 

@@ -152,3 +152,23 @@ def test_the_skip_link_is_the_first_stop_and_jumps_to_the_content(page, width, f
     expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_chosen_screenshot_is_never_dropped_silently(page, width, factory, people, login):
+    from tests.functional.test_attachments import PNG
+
+    login(people[Role.REPORTER])
+    page.goto("/tickets/new")
+    page.get_by_label("Screenshot or log (optional)").set_input_files(
+        {"name": "login-error.png", "mimeType": "image/png", "buffer": PNG})
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".invalid-feedback").first).to_have_text("This field is required.")
+    expect(page.locator(".invalid-feedback").last).to_have_text(
+        "login-error.png was not attached: a browser cannot keep a chosen file when the form comes back, "
+        "so choose it again.")
+    page.get_by_label("Title").fill("Cannot log in")
+    page.get_by_label("Screenshot or log (optional)").set_input_files(
+        {"name": "login-error.png", "mimeType": "image/png", "buffer": PNG})
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("raised.")
+    expect(page.get_by_role("link", name="login-error.png").first).to_be_visible()
