@@ -172,3 +172,18 @@ def test_a_chosen_screenshot_is_never_dropped_silently(page, width, factory, peo
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("raised.")
     expect(page.get_by_role("link", name="login-error.png").first).to_be_visible()
+
+
+def test_each_person_is_spoken_to_in_their_own_terms(page, width, factory, people, login, sign_out):
+    login(people[Role.REPORTER])
+    page.goto("/incidents/")
+    expect(page.get_by_text("No incidents you declared")).to_be_visible()
+    page.goto("/account/notifications")
+    expect(page.get_by_text("Incident comments")).to_be_visible()
+    expect(page.get_by_text("Tickets assigned to you")).to_have_count(0)
+    page.context.clear_cookies()
+    login(people[Role.RESPONDER])
+    page.goto("/account/notifications")
+    expect(page.get_by_text("Tickets assigned to you")).to_be_visible()
+    for admin_only in ("Tickets created", "Stale ticket report", "Weekly summary"):
+        expect(page.get_by_text(admin_only)).to_have_count(0)
