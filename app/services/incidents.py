@@ -83,7 +83,7 @@ def _product_area(product_area_id):
 
 
 def open_incident(actor: User, *, title, severity, description="", product_area_id=None, commander_id=None,
-                  org_id=None, reporter: User | None = None, source=Source.WEB) -> Incident:
+                  org_id=None, reporter: User | None = None, source=Source.WEB, event_data=None) -> Incident:
     """Add a new numbered incident to the current transaction, on the record; never commits."""
     fields = dict(
         title=validation.text(title, "title", max_length=TITLE_MAX),
@@ -102,17 +102,17 @@ def open_incident(actor: User, *, title, severity, description="", product_area_
     audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
-    emit("incident.declared", incident, actor, source)
+    emit("incident.declared", incident, actor, source, **(event_data or {}))
     return incident
 
 
 def declare_incident(actor: User, *, title, severity, description="", product_area_id=None,
-                     commander_id=None, org_id=None, source=Source.WEB) -> Incident:
-    """Declare a new incident, numbered and on the record."""
+                     commander_id=None, org_id=None, source=Source.WEB, event_data=None) -> Incident:
+    """Declare a new incident, numbered and on the record (*event_data* rides along on incident.declared)."""
     require(actor, Permission.RAISE)
     incident = open_incident(actor, title=title, severity=severity, description=description,
                              product_area_id=product_area_id, commander_id=commander_id, org_id=org_id,
-                             source=source)
+                             source=source, event_data=event_data)
     db.session.commit()
     return incident
 
