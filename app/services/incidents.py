@@ -9,6 +9,7 @@ from app.models import Attachment, Comment, Incident, IncidentStatus, ProductAre
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
 from app.services import attachments, audit, search
+from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
@@ -154,15 +155,7 @@ def transition_incident(actor: User, number: int, target, *, expected_status=Non
 def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB) -> Incident:
     """Assign an incident: responders take it themselves, managers assign anyone."""
     incident = _load(actor, number, for_update=True)
-    require(actor, Permission.WORK)
-    assignee_id = validation.optional_id(assignee_id, "assignee_id")
-    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
-        if not (assignee_id is None and incident.assignee_id == actor.id):
-            raise Forbidden("Only managers can assign incidents to someone else.")
-    assignee = staff_member(assignee_id, incident.org_id, "assignee_id")
-    if incident.assignee_id == (assignee.id if assignee else None):
-        db.session.rollback()
-        return incident
+    assignee = check_assignee(actor, incident, assignee_id)
     old = incident.assignee.display_name if incident.assignee else None
     incident.assignee = assignee
     audit.record(incident, "assigned", actor, source, field="assignee", old=old,
