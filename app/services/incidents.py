@@ -1,8 +1,5 @@
-"""Incidents: declare, find, move through the lifecycle, assign, edit, comment, delete."""
-from dataclasses import dataclass
-
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import selectinload
+"""Incidents: declare, find one, move through the lifecycle, assign, edit, comment, delete."""
+from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
@@ -14,32 +11,12 @@ from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.incident_lifecycle import LIFECYCLE, find_transition
 from app.services.core.permissions import (
-    Permission, can, load_visible, require, staff_member, target_org, visible_filter,
+    Permission, can, load_visible, require, staff_member, target_org,
 )
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 COMMENT_MAX = 10_000
-
-SORTS = {
-    "newest": (Incident.created_at.desc(), Incident.id.desc()),
-    "oldest": (Incident.created_at.asc(), Incident.id.asc()),
-    "severity": (Incident.severity.asc(), Incident.created_at.desc()),
-    "updated": (Incident.updated_at.desc(), Incident.id.desc()),
-}
-
-
-@dataclass
-class IncidentFilters:
-    status: str | None = None
-    severity: str | None = None
-    assignee_id: int | None = None
-    product_area_id: int | None = None
-    q: str | None = None
-    sort: str = "newest"
-    page: int = 1
-    per_page: int = 25
-
 
 def _load(actor: User, number: int, *, for_update=False) -> Incident:
     return load_visible(actor, Incident, number, for_update=for_update)
@@ -48,28 +25,6 @@ def _load(actor: User, number: int, *, for_update=False) -> Incident:
 def get_incident(actor: User, number: int) -> Incident:
     """Return the incident numbered *number* if *actor* may see it."""
     return _load(actor, number)
-
-
-def list_incidents(actor: User, filters: IncidentFilters):
-    """Return one page of the incidents *actor* may see, filtered and sorted."""
-    query = select(Incident).where(visible_filter(actor, Incident))
-    if filters.status == "open":
-        query = query.where(Incident.status.in_([s for s in IncidentStatus if s.is_open]))
-    elif filters.status:
-        query = query.where(Incident.status == validation.choice(IncidentStatus, filters.status, "status"))
-    if filters.severity:
-        query = query.where(Incident.severity == validation.choice(Severity, filters.severity, "severity"))
-    if filters.assignee_id:
-        query = query.where(Incident.assignee_id == filters.assignee_id)
-    if filters.product_area_id:
-        query = query.where(Incident.product_area_id == filters.product_area_id)
-    if filters.q:
-        term = f"%{filters.q.strip()[:100]}%"
-        query = query.where(or_(Incident.title.ilike(term), Incident.description.ilike(term)))
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["newest"])).options(
-        selectinload(Incident.assignee), selectinload(Incident.product_area), selectinload(Incident.org)
-    )
-    return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
 
 
 def _product_area(product_area_id):
