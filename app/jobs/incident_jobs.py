@@ -9,7 +9,6 @@ from app.models.sql import seconds_between
 from app.links import absolute_url
 from app.notifications.email.compose import queue_email
 from app.notifications.recipients import provider_staff
-from app.jobs.scheduler import job
 
 
 def week_of(model, open_statuses, level_column, levels, since, until):
@@ -35,7 +34,6 @@ def weekly_sections(since, until):
     ]
 
 
-@job("weekly_summary", "WEEKLY_SUMMARY_AT")
 def weekly_summary(period_start):
     """The week before *period_start*, to the provider's admins and managers."""
     since = period_start - timedelta(days=7)

@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.notifications.kinds import OPTIONAL
+from app.services.notification_kinds import OPTIONAL
 
 
 class CheckboxesField(SelectMultipleField):

@@ -2,7 +2,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.forms import apply_errors
-from app.notifications.kinds import KINDS, OPTIONAL
+from app.services.notification_kinds import KINDS, OPTIONAL
 from app.preferences import bp
 from app.preferences.forms import NotificationPreferencesForm
 from app.services import notification_settings

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import SlackMessage
-from app.outbox.registry import PermanentFailure, deliverer
+from app.outbox.registry import PermanentFailure
 from app.notifications.slack.files import fetch_file
 from app.notifications.slack.client import worker_client
 
@@ -155,7 +155,6 @@ OPERATIONS = {"create_channel": create_channel, "post": post, "update": update, 
               "ephemeral": ephemeral, "fetch_file": fetch_file}
 
 
-@deliverer("slack")
 def deliver(delivery):
     """Make the Slack call a delivery describes; permanent Slack errors are not retried."""
     operation = OPERATIONS.get(delivery.payload.get("op"))

@@ -9,7 +9,6 @@ from flask import current_app
 
 from app.outbox import enqueue
 from app.notifications.slack.deliver import find_slot
-from app.services.core.events import subscribe
 from app.blocks import incidents as views
 
 
@@ -40,7 +39,6 @@ def _owners(incident):
     return list(incident.product_area.owners) if incident.product_area else []
 
 
-@subscribe("incident.declared")
 def incident_declared(event):
     if not _enabled():
         return
@@ -82,7 +80,6 @@ def _line(event):
     return f"{who}: {event.name}"
 
 
-@subscribe("incident.status_changed", "incident.assigned", "incident.edited", "incident.commented")
 def incident_changed(event):
     if not _enabled():
         return
@@ -97,7 +94,6 @@ def incident_changed(event):
                                             "if_exists": True, "text": _line(event)})
 
 
-@subscribe("incident.deleted")
 def incident_deleted(event):
     if not _enabled():
         return

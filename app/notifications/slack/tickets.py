@@ -4,7 +4,6 @@ import uuid
 from flask import current_app
 
 from app.outbox import enqueue
-from app.services.core.events import subscribe
 from app.blocks import tickets as ticket_views
 
 
@@ -18,7 +17,6 @@ def _send(ticket, kind, payload, key=None):
             ordering_key=f"slack:ticket:{ticket.id}:card")
 
 
-@subscribe("ticket.created")
 def ticket_created(event):
     ticket = event.subject
     for file_id in event.data.get("slack_file_ids", ()):
@@ -31,7 +29,6 @@ def ticket_created(event):
                                **ticket_views.ticket_card(ticket)}, key="card")
 
 
-@subscribe("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted")
 def ticket_changed(event):
     if not _channel():
         return
