@@ -1,5 +1,5 @@
-"""Outbound Slack: the deliverer, and the subscribers that post about incidents and tickets."""
-from app.notifications.slack import deliver, incidents, tickets
+"""Outbound Slack: the deliverer, and the subscribers that post about incidents, tickets and accounts."""
+from app.notifications.slack import accounts, deliver, incidents, tickets
 from app.outbox import registry
 from app.services.core import events
 
@@ -10,6 +10,7 @@ SUBSCRIBERS = (
     (("incident.deleted",), incidents.incident_deleted),
     (("ticket.created",), tickets.ticket_created),
     (("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted"), tickets.ticket_changed),
+    (("account.provisioned",), accounts.account_provisioned),
 )
 
 
