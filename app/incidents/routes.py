@@ -67,6 +67,7 @@ def detail(number):
     return render_template(
         "incidents/detail.html", incident=incident,
         transitions=incidents.allowed_transitions(current_user, incident),
+        can_take=incidents.can_take(current_user, incident),
         timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
         transition_form=TransitionForm(), assign_form=assign_form, comment_form=CommentForm(),
         action_form=ActionForm())

@@ -9,10 +9,11 @@ from app.services import attachments, audit
 from app.services.core import validation
 from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
-from app.services.incident_lifecycle import LIFECYCLE, find_transition
 from app.services.core.permissions import (
-    Permission, can, load_visible, require, staff_member, target_org,
+    Permission, can, can_see, load_visible, require, staff_member, target_org,
 )
+from app.services.core.records import apply_assignment, apply_move, check_may_assign, check_unchanged, shown
+from app.services.incident_lifecycle import LIFECYCLE
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -82,48 +83,31 @@ def transition_incident(actor: User, number: int, target, *, expected_status=Non
     """Move an incident to *target*, if the lifecycle and *actor*'s role allow it."""
     incident = _load(actor, number, for_update=True)
     target = validation.choice(IncidentStatus, target, "status")
-    if expected_status and incident.status.value != str(expected_status):
-        raise InvalidTransition(
-            f"{incident.reference} is already {incident.status.value}; nothing was changed."
-        )
-    move = find_transition(incident.status, target)
-    if move is None:
-        raise InvalidTransition(
-            f"{incident.reference} is {incident.status.value}; it cannot move to {target.value}."
-        )
-    require(actor, Permission.WORK)
-    if not actor.role.at_least(move.minimum_role):
-        raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()}.")
-    old = incident.status
-    incident.status = target
-    now = utcnow()
-    if move.milestone:
-        setattr(incident, move.milestone, now)
-    for milestone in move.clears:
-        setattr(incident, milestone, None)
-    audit.record(incident, "status_changed", actor, source, field="status", old=old, new=target)
-    emit("incident.status_changed", incident, actor, source, old=old, new=target)
+    check_unchanged(incident, expected_status)
+    apply_move(LIFECYCLE, actor, incident, target, source)
     db.session.commit()
     return incident
 
 
+def can_take(actor: User, incident: Incident) -> bool:
+    """Whether *actor* may use Assign to me on *incident* now (what assign_incident enforces)."""
+    return (can(actor, Permission.WORK) and can_see(actor, incident) and incident.status != IncidentStatus.CLOSED
+            and incident.assignee_id != actor.id)
+
+
 def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB) -> Incident:
-    """Assign an incident: responders take it themselves, managers assign anyone."""
+    """Assign an open incident: responders take it themselves, managers assign anyone."""
     incident = _load(actor, number, for_update=True)
     require(actor, Permission.WORK)
+    if incident.status == IncidentStatus.CLOSED:
+        raise InvalidTransition(f"{incident.reference} is closed; it cannot be assigned.")  # see can_take
     assignee_id = validation.optional_id(assignee_id, "assignee_id")
-    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
-        if not (assignee_id is None and incident.assignee_id == actor.id):
-            raise Forbidden("Only managers can assign incidents to someone else.")
+    check_may_assign(actor, incident, assignee_id, "incidents")
     assignee = staff_member(assignee_id, incident.org_id, "assignee_id")
     if incident.assignee_id == (assignee.id if assignee else None):
         db.session.rollback()
         return incident
-    old = incident.assignee.display_name if incident.assignee else None
-    incident.assignee = assignee
-    audit.record(incident, "assigned", actor, source, field="assignee", old=old,
-                 new=assignee.display_name if assignee else None)
-    emit("incident.assigned", incident, actor, source, assignee=assignee)
+    apply_assignment(actor, incident, assignee, source, "incident")
     db.session.commit()
     return incident
 
@@ -155,20 +139,11 @@ def edit_incident(actor: User, number: int, *, source=Source.WEB, **changes) -> 
         setattr(incident, field, new_value)
         changed[field] = (old_value, new_value)
         audit.record(incident, "edited", actor, source, field=field,
-                     old=_shown(old_value), new=_shown(new_value))
+                     old=shown(old_value), new=shown(new_value))
     if changed:
         emit("incident.edited", incident, actor, source, changes=changed)
     db.session.commit()
     return incident
-
-
-def _shown(value):
-    if value is None:
-        return None
-    for attribute in ("display_name", "name", "label"):
-        if hasattr(value, attribute):
-            return getattr(value, attribute)
-    return value
 
 
 def comment_on_incident(actor: User, number: int, body, *, source=Source.WEB) -> Comment:

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from app.decorators import permission_required
 from app.forms import apply_errors
 from app.incidents.choices import staff_choices
-from app.services import attachments, audit, promotion, tickets
+from app.services import audit, promotion, tickets
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 from app.services.core.permissions import Permission
@@ -85,13 +85,11 @@ def new():
     form = fill_ticket_form(NewTicketForm(), current_user)
     if form.validate_on_submit():
         try:
-            screenshot = attachments.prepare_upload(form.file.data) if form.file.data else None
             ticket = tickets.create_ticket(
                 current_user, title=form.title.data, priority=form.priority.data, details=form.details.data,
                 campaign_id=form.campaign_id.data, issue_type_id=form.issue_type_id.data,
-                external_url=form.external_url.data, org_id=form.org_id.data if "org_id" in form else None)
-            if screenshot:
-                attachments.add_attachment(current_user, ticket, screenshot)
+                external_url=form.external_url.data, org_id=form.org_id.data if "org_id" in form else None,
+                screenshot=form.file.data or None)
         except ValidationError as error:
             apply_errors(form, error)
         else:

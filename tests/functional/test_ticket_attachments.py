@@ -110,3 +110,16 @@ def test_anonymous_ticket_upload_goes_to_sign_in(client, factory):
     response = client.post(f"/attachments/tickets/{ticket.number}", data={"file": (io.BytesIO(LOG), "a.log")},
                            content_type="multipart/form-data")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_a_screenshot_that_cannot_be_stored_leaves_no_ticket(client, db, customer, app, tmp_path):
+    """The ticket and its screenshot are one transaction: storage failing leaves nothing behind."""
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the attachments directory should be")
+    app.config["ATTACHMENTS_DIR"] = str(blocked)
+    app.extensions.pop("relay_storage", None)
+    response = raise_ticket(client, file=(io.BytesIO(PNG), "login-error.png"))
+    assert response.status_code == 500  # the server's own fault, said plainly
+    db.session.rollback()
+    assert (count(db, Ticket), count(db, Attachment), count(db, AuditEvent)) == (0, 0, 0)
+    assert blocked.read_text().startswith("a file")
