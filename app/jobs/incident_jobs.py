@@ -5,6 +5,8 @@ from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, 
 from app.links import absolute_url
 from app.notifications.email.compose import queue_email
 from app.notifications.recipients import provider_staff
+from app.notifications.slack.reports import post_report
+from app.blocks.reports import weekly_report
 from app.services import reports
 
 
@@ -31,7 +33,7 @@ def weekly_summary(period_start):
     """The week before *period_start*, to the provider's admins and managers."""
     since = period_start - timedelta(days=7)
     sections = weekly_sections(since, period_start)
-    queued = 0
+    queued = post_report("weekly_summary", period_start, weekly_report(since, sections, absolute_url("main.index")))
     for user in provider_staff(Role.ADMIN, Role.MANAGER):
         queued += bool(queue_email(user, "report.weekly", "weekly_summary",
                                    f"Weekly summary, week of {since:%Y-%m-%d}",

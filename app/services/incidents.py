@@ -6,18 +6,20 @@ from app.models import Attachment, Comment, Incident, IncidentStatus, ProductAre
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
 from app.services import attachments, audit
+from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.core.permissions import (
     Permission, can, can_see, load_visible, require, staff_member, target_org,
 )
-from app.services.core.records import apply_assignment, apply_move, check_may_assign, check_unchanged, shown
+from app.services.core.records import apply_assignment, apply_move, check_unchanged, shown
 from app.services.incident_lifecycle import LIFECYCLE
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 COMMENT_MAX = 10_000
+
 
 def _load(actor: User, number: int, *, for_update=False) -> Incident:
     return load_visible(actor, Incident, number, for_update=for_update)
@@ -39,7 +41,7 @@ def _product_area(product_area_id):
 
 
 def open_incident(actor: User, *, title, severity, description="", product_area_id=None, commander_id=None,
-                  org_id=None, reporter: User | None = None, source=Source.WEB) -> Incident:
+                  org_id=None, reporter: User | None = None, source=Source.WEB, event_data=None) -> Incident:
     """Add a new numbered incident to the current transaction, on the record; never commits."""
     fields = dict(
         title=validation.text(title, "title", max_length=TITLE_MAX),
@@ -58,17 +60,17 @@ def open_incident(actor: User, *, title, severity, description="", product_area_
     audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
-    emit("incident.declared", incident, actor, source)
+    emit("incident.declared", incident, actor, source, **(event_data or {}))
     return incident
 
 
 def declare_incident(actor: User, *, title, severity, description="", product_area_id=None,
-                     commander_id=None, org_id=None, source=Source.WEB) -> Incident:
-    """Declare a new incident, numbered and on the record."""
+                     commander_id=None, org_id=None, source=Source.WEB, event_data=None) -> Incident:
+    """Declare a new incident, numbered and on the record (*event_data* rides along on incident.declared)."""
     require(actor, Permission.RAISE)
     incident = open_incident(actor, title=title, severity=severity, description=description,
                              product_area_id=product_area_id, commander_id=commander_id, org_id=org_id,
-                             source=source)
+                             source=source, event_data=event_data)
     db.session.commit()
     return incident
 
@@ -101,12 +103,7 @@ def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB)
     require(actor, Permission.WORK)
     if incident.status == IncidentStatus.CLOSED:
         raise InvalidTransition(f"{incident.reference} is closed; it cannot be assigned.")  # see can_take
-    assignee_id = validation.optional_id(assignee_id, "assignee_id")
-    check_may_assign(actor, incident, assignee_id, "incidents")
-    assignee = staff_member(assignee_id, incident.org_id, "assignee_id")
-    if incident.assignee_id == (assignee.id if assignee else None):
-        db.session.rollback()
-        return incident
+    assignee = check_assignee(actor, incident, assignee_id)
     apply_assignment(actor, incident, assignee, source, "incident")
     db.session.commit()
     return incident

@@ -7,11 +7,12 @@ from app.extensions import db
 from app.models import Campaign, Comment, IssueType, Priority, Source, Ticket, TicketStatus, User, next_number
 from app.models.base import utcnow
 from app.services import attachments, audit
+from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.core.events import emit
 from app.services.core.permissions import Permission, can, can_see, load_visible, require, staff_member, target_org
-from app.services.core.records import apply_assignment, apply_move, check_may_assign, check_unchanged, shown
+from app.services.core.records import apply_assignment, apply_move, check_unchanged, shown
 from app.services.ticket_lifecycle import LIFECYCLE
 
 TITLE_MAX = 200
@@ -160,16 +161,9 @@ def assign_to_me(actor: User, number: int, *, source=Source.WEB) -> Ticket:
 def reassign_ticket(actor: User, number: int, assignee_id, *, comment=None, source=Source.WEB) -> Ticket:
     """Hand a ticket to someone else (managers), or drop one's own, with an optional comment."""
     ticket = load_ticket(actor, number, for_update=True)
-    require(actor, Permission.WORK)
-    assignee_id = validation.optional_id(assignee_id, "assignee_id")
-    check_may_assign(actor, ticket, assignee_id, "tickets")
-    assignee = staff_member(assignee_id, ticket.org_id, "assignee_id")
+    assignee = check_assignee(actor, ticket, assignee_id)
     note = validation.text(comment, "comment", max_length=COMMENT_MAX, required=False, label="Comment")
-    if ticket.assignee_id == (assignee.id if assignee else None) and not note:
-        db.session.rollback()
-        return ticket
-    if ticket.assignee_id != (assignee.id if assignee else None):
-        apply_assignment(actor, ticket, assignee, source, "ticket")
+    apply_assignment(actor, ticket, assignee, source, "ticket")
     if note:
         _add_comment(actor, ticket, note, source)
     db.session.commit()

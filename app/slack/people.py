@@ -4,18 +4,27 @@ from slack_sdk.errors import SlackApiError
 from app.models import User
 from app.notifications.slack.client import request_client
 from app.services import identities
-from app.services.core.errors import DomainError
+from app.services.core.errors import DomainError, ValidationError
 
 
-def _profile(slack_user_id):
-    """Slack's answer to users.info, as the email and name the identities service needs."""
+def _profile(slack_user_id, field=None):
+    """A look-up of Slack's users.info; a failure is about the actor, or about the person in *field*."""
     def look_up():
         try:
             user = request_client().users_info(user=slack_user_id)["user"]
         except SlackApiError as error:
-            raise DomainError(f"Relay could not look you up in Slack ({error.response.get('error')}); "
-                              "try again in a moment.")
+            code = error.response.get("error")
+            if field is None:
+                raise DomainError(f"Relay could not look you up in Slack ({code}); try again in a moment.")
+            if code in ("user_not_found", "users_not_found"):
+                raise ValidationError({field: "Slack does not know the person you picked (user_not_found); "
+                                              "pick someone from this workspace."})
+            raise ValidationError({field: f"Slack would not tell Relay who the person you picked is ({code}); "
+                                          "try again in a moment."})
         except OSError:
+            if field is not None:
+                raise ValidationError({field: "Slack did not answer when Relay looked up the person you picked; "
+                                              "try again in a moment."})
             raise DomainError("Slack did not answer when Relay looked you up; try again in a moment.")
         profile = user.get("profile") or {}
         name = profile.get("real_name") or user.get("real_name") or user.get("name") or slack_user_id
@@ -31,8 +40,8 @@ def actor_for(slack_user_id) -> User:
     return identities.account_for("slack", slack_user_id, _profile(slack_user_id))
 
 
-def account_for(slack_user_id) -> User | None:
-    """The existing account of a Slack user picked in a form (linked now if found by email), or None."""
+def account_for(slack_user_id, field) -> User | None:
+    """The existing account of a Slack user picked in a form's *field* (linked now if found by email), or None."""
     if not slack_user_id or not isinstance(slack_user_id, str) or len(slack_user_id) > 32:
         return None
-    return identities.account_for("slack", slack_user_id, _profile(slack_user_id), provision=False)
+    return identities.account_for("slack", slack_user_id, _profile(slack_user_id, field), provision=False)

@@ -1,7 +1,7 @@
 """External identities: users.slack_user_id becomes a (provider, external id) row per linked account
 
 Revision ID: 5e1d7a2c9b40
-Revises: a881bc640a8a
+Revises: b7d41c9e5a10
 Create Date: 2026-11-29 19:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d7a2c9b40'
-down_revision = 'a881bc640a8a'
+down_revision = 'b7d41c9e5a10'
 branch_labels = None
 depends_on = None
 

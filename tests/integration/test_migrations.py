@@ -48,8 +48,25 @@ def test_upgrade_from_empty_on_postgresql():
         admin.dispose()
 
 
+def test_populated_upgrade_keeps_organizations_and_makes_their_slack_channels_private(tmp_path):
+    app = create_app(make_config(f"sqlite:///{tmp_path / 'populated.db'}"))
+    directory = os.path.join(os.path.dirname(app.root_path), "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="a881bc640a8a")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organizations (name, slug, is_provider, created_at) "
+                              "VALUES ('Acme', 'acme', 0, '2026-01-01 00:00:00'), "
+                              "('Provider', 'provider', 1, '2026-01-01 00:00:00')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT name, slug, is_provider, slack_channels_private FROM organizations "
+                                     "ORDER BY name")).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [("Acme", "acme", 0, 1), ("Provider", "provider", 1, 1)]
+
+
 def slack_links_move_to_external_identities(uri):
-    """users.slack_user_id (schema a881bc640a8a) becomes external_identities rows, and back on downgrade."""
+    """users.slack_user_id (filled at schema a881bc640a8a) becomes external_identities rows, and back on downgrade."""
     from flask_migrate import downgrade
 
     from app.models import User
@@ -74,7 +91,7 @@ def slack_links_move_to_external_identities(uri):
         assert [tuple(row) for row in rows] == [("slack", "UADA", 1), ("slack", "URITA", 3)] and users == 3
         assert db.session.get(User, 3).slack_user_id == "URITA" and db.session.get(User, 2).slack_user_id is None
         db.session.remove()
-        downgrade(directory=directory, revision="a881bc640a8a")
+        downgrade(directory=directory, revision="b7d41c9e5a10")
         with db.engine.connect() as conn:
             back = conn.execute(text("SELECT id, slack_user_id FROM users ORDER BY id")).all()
         assert [tuple(row) for row in back] == [(1, "UADA"), (2, None), (3, "URITA")]

@@ -6,7 +6,7 @@ from app.models import AuditEvent
 from app.models import IncidentStatus as S
 from app.models import Role
 from app.services import incidents
-from app.services.core.errors import Forbidden, InvalidTransition
+from app.services.core.errors import InvalidTransition, ValidationError
 
 
 @pytest.mark.parametrize("status", list(S))
@@ -40,7 +40,7 @@ def test_can_take_says_what_assign_incident_enforces(db, factory, status):
 def test_only_managers_assign_someone_else(db, factory):
     responder, other = factory.user(Role.RESPONDER), factory.user(Role.RESPONDER)
     incident = factory.incident()
-    with pytest.raises(Forbidden, match="Only managers can assign incidents"):
+    with pytest.raises(ValidationError, match="Only managers can assign incidents"):
         incidents.assign_incident(responder, incident.number, other.id)
     incidents.assign_incident(responder, incident.number, responder.id)
     assert incidents.assign_incident(responder, incident.number, None).assignee_id is None  # drop one's own

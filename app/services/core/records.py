@@ -1,12 +1,14 @@
-"""What incidents and tickets share: applying a lifecycle move, assigning, and the timeline's wording."""
+"""What incidents and tickets share: applying a lifecycle move and an assignment, and the timeline's wording.
+
+Who may be given a record is services/assignment.py (check_assignee).
+"""
 from app.models import Source, User
 from app.models.base import utcnow
 from app.services import audit
 from app.services.core import validation
-from app.services.core.errors import Forbidden, InvalidTransition
+from app.services.core.errors import InvalidTransition
 from app.services.core.events import emit
 from app.services.core.lifecycle import Lifecycle, Transition
-from app.services.core.permissions import Permission, can
 
 
 def shown(value):
@@ -44,13 +46,6 @@ def apply_move(lifecycle: Lifecycle, actor: User, record, target, source: Source
         audit.record(record, "resolved", actor, source, field="resolution_notes", new=record.resolution_notes)
     emit(f"{lifecycle.kind}.status_changed", record, actor, source, old=old, new=target)
     return move
-
-
-def check_may_assign(actor: User, record, assignee_id, plural: str):
-    """Responders take a record or drop their own; only managers assign someone else."""
-    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
-        if not (assignee_id is None and record.assignee_id == actor.id):
-            raise Forbidden(f"Only managers can assign {plural} to someone else.")
 
 
 def apply_assignment(actor: User, record, assignee: User | None, source: Source, kind: str):
