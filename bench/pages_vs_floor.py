@@ -75,6 +75,9 @@ PAGES = [
 ]
 
 
+WORDS = ["refund", "login", "invoice", "export", "password", "invite", "checkout", "email", "api", "report"]
+
+
 def fill_tickets(rows):
     orgs = [o.id for o in db.session.scalars(select(Organization))]
     users = [u.id for u in db.session.scalars(select(User))]
@@ -85,7 +88,8 @@ def fill_tickets(rows):
 
     def ticket(number):
         created = now - timedelta(minutes=number)
-        return dict(number=number, title=f"question {number}", details="", priority=priorities[number % 4],
+        return dict(number=number, title=f"{WORDS[number % 10]} {WORDS[number // 10 % 10]} question {number}",
+                    details="", priority=priorities[number % 4],
                     status=statuses[number % len(statuses)], issue_type_id=kinds[number % len(kinds)],
                     org_id=orgs[number % len(orgs)], reporter_id=users[number % len(users)],
                     assignee_id=users[(number * 7) % len(users)] if number % 5 else None,
