@@ -7,7 +7,7 @@ from flask import current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from app.markdown import render_markdown
+from app.markdown import render_excerpt, render_markdown
 from app.services.attachments import attachments_of
 from app.services.core.permissions import Permission, can
 
@@ -108,7 +108,8 @@ def path_for(endpoint):
 
 
 def register(app):
-    app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown)
+    app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown,
+                                  markdown_excerpt=render_excerpt)
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
         attachments_of=attachments_of,

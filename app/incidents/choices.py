@@ -4,6 +4,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import IncidentStatus, ProductArea, Severity, User
 from app.services.accounts import list_organizations
+from app.services.assignment import assignable_people
 from app.services.core.permissions import staff_for_org
 
 
@@ -17,6 +18,13 @@ def area_choices(blank):
     """Product areas by name: two columns, not the areas with their owners."""
     areas = db.session.execute(select(ProductArea.id, ProductArea.name).order_by(ProductArea.name))
     return [("", blank)] + [(str(id_), name) for id_, name in areas]
+
+
+def fill_assign_form(form, actor, record):
+    """Offer only the people the assignment service will accept from *actor*."""
+    form.assignee_id.choices = [(str(person.id), person.display_name) if person else ("", "— unassigned —")
+                                for person in assignable_people(actor, record)]
+    return form
 
 
 def fill_incident_form(form, actor, org_id=None):

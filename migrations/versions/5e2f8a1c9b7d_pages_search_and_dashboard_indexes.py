@@ -1,7 +1,7 @@
 """pages: trigram search indexes on PostgreSQL, a covering index for the dashboard's counts
 
 Revision ID: 5e2f8a1c9b7d
-Revises: a881bc640a8a
+Revises: 5e1d7a2c9b40
 Create Date: 2026-11-29 19:30:00
 
 The trigram (pg_trgm GIN) indexes let `ILIKE '%word%'` on titles and details use an index on
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e2f8a1c9b7d'
-down_revision = 'a881bc640a8a'
+down_revision = '5e1d7a2c9b40'
 branch_labels = None
 depends_on = None
 
