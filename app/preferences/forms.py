@@ -2,7 +2,6 @@ from wtforms import SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import RelayForm
-from app.notifications.kinds import OPTIONAL
 
 
 class CheckboxesField(SelectMultipleField):
@@ -11,5 +10,5 @@ class CheckboxesField(SelectMultipleField):
 
 
 class NotificationPreferencesForm(RelayForm):
-    kinds = CheckboxesField("Emails I get", choices=[(kind.name, kind.label) for kind in OPTIONAL])
+    kinds = CheckboxesField("Emails I get")  # choices: the kinds this person can be sent
     submit = SubmitField("Save preferences")

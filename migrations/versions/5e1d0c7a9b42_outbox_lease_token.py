@@ -1,7 +1,7 @@
 """outbox: deliveries.lease_token, so only the worker holding a lease records its outcome
 
 Revision ID: 5e1d0c7a9b42
-Revises: a881bc640a8a
+Revises: 5e2f8a1c9b7d
 Create Date: 2026-11-29 19:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d0c7a9b42'
-down_revision = 'a881bc640a8a'
+down_revision = '5e2f8a1c9b7d'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import threading
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message
 
-from app.outbox.registry import PermanentFailure, deliverer, when_idle
+from app.outbox.registry import PermanentFailure
 
 log = logging.getLogger("relay.mail")
 
@@ -91,7 +91,6 @@ def unbuildable(error) -> PermanentFailure:
     return PermanentFailure(f"The message cannot be built: {type(error).__name__}: {error}")
 
 
-@deliverer("email")
 def send_email(delivery):
     """Send one delivery's rendered email; a rejected address or an unbuildable message fails for good."""
     message = buildable_message(delivery)
@@ -141,7 +140,6 @@ def send_over_open_connection(message):
         raise
 
 
-@when_idle
 def close_connection():
     """Say goodbye to the SMTP server (the worker calls this when it has nothing more to send)."""
     connection, _open.connection = _open.connection, None
