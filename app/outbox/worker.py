@@ -23,12 +23,14 @@ class Worker:
         self.stopping.set()
 
     def tick(self) -> int:
-        """One round: run the scheduled jobs that are due, then deliver what is due."""
+        """One round: run the scheduled jobs that are due, seal the audit trail if due, then deliver."""
         from app.jobs import scheduler
+        from app.services import audit_seal
 
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()
+                audit_seal.seal_if_due()
                 return deliver_due(should_stop=self.stopping.is_set)
             except Exception:
                 log.exception("worker round failed; trying again shortly")
