@@ -145,7 +145,8 @@ def run_slack(tree, base, clients):
 def before_ref():
     added = subprocess.run(["git", "log", "--diff-filter=A", "--format=%H", "-1", "--", MIGRATION], cwd=ROOT,
                            capture_output=True, text=True).stdout.strip()
-    return f"{added}^" if added else "HEAD"
+    ref = f"{added}^" if added else "HEAD"
+    return subprocess.run(["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def extract(ref, into):
