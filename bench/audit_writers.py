@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 from pathlib import Path
+import shutil
 import statistics
 import subprocess
 import sys
@@ -175,7 +176,7 @@ def main():
         parser.error("--database-url must be PostgreSQL: SQLite runs one writer at a time either way")
     ref = args.before or before_ref()
     scratch = tempfile.mkdtemp(prefix="relay-audit-bench-")
-    extract(ref, scratch)
+    extract(ref, scratch)  # removed at the end
     trees = [(f"before ({ref[:12]})", scratch), ("after (this checkout)", str(ROOT))]
     print(f"{args.seconds:.0f} s per run; each writer comments on its own incident, every 4th write declares one")
     print(f"{'scheme':28} {'writers':>7} {'writes/s':>9} {'comment p50':>12} {'p99':>7} "
@@ -195,7 +196,7 @@ def main():
             result = run_slack(tree, args.database_url, args.slack_clients)
             print(f"{label:28} n={result['n']:>4}  p50 {result['p50']:>5} ms  p99 {result['p99']:>5} ms  "
                   f"max {result['max']:>5} ms", flush=True)
-    print(f"(the old tree stays in {scratch} for inspection)")
+    shutil.rmtree(scratch)
 
 
 if __name__ == "__main__":

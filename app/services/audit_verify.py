@@ -178,6 +178,18 @@ def check_records(checkpoint, sealed, batch_size, progress, checked=0):
 
 def verify_trail(batch_size=5000, progress=None) -> tuple[Report, Break | None]:
     """Check checkpoints, the legacy chain and every record chain; the first Break found, if any."""
+    db.session.rollback()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One snapshot for every query, so events written while verify runs are not
+        # mistaken for a chain that outgrew its head. (SQLite: run it while writes are quiet.)
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    try:
+        return _verify(batch_size, progress)
+    finally:
+        db.session.rollback()
+
+
+def _verify(batch_size, progress):
     checkpoint, sealed, broken = check_checkpoints()
     report = Report(checkpoint=checkpoint)
     if broken:

@@ -210,3 +210,36 @@ class TestKeyedSeals:
         app.config["AUDIT_SEAL_KEY"] = None
         result = verify(app)
         assert result.exit_code != 0 and "AUDIT_SEAL_KEY, which is not set here" in result.output
+
+
+def test_verify_while_writers_append_sees_one_snapshot(app, db, manager, trail):
+    """Events committed while verify walks the chains are not mistaken for tampering."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent connections are exercised on PostgreSQL (--postgres)")
+    import threading
+
+    from app.extensions import db as _db
+    from app.models import User
+
+    manager_id, number, done, errors = manager.id, trail[0].number, threading.Event(), []
+
+    def writer():
+        with app.app_context():
+            try:
+                actor = _db.session.get(User, manager_id)
+                while not done.is_set():
+                    incidents.comment_on_incident(actor, number, "busy")
+            except Exception as error:  # surfaced below
+                errors.append(error)
+            finally:
+                _db.session.remove()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        results = [app.test_cli_runner().invoke(args=["audit", "verify", "--batch", "1"]) for _ in range(5)]
+    finally:
+        done.set()
+        thread.join()
+    assert errors == []
+    assert all(result.exit_code == 0 for result in results), [r.output for r in results if r.exit_code]
