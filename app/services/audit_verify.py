@@ -59,7 +59,7 @@ def check_checkpoints():
         heads = db.session.execute(
             select(AuditCheckpointHead.subject_type, AuditCheckpointHead.subject_id, AuditCheckpointHead.seq,
                    AuditCheckpointHead.hash).where(AuditCheckpointHead.checkpoint_id == checkpoint.id)).all()
-        if checkpoint.id != (newest.id if newest else 0) + 1 and newest is not None:
+        if newest is not None and checkpoint.id != newest.id + 1:
             return newest, sealed, Break(None, where, "a checkpoint before it was removed")
         if checkpoint.prev_hash != prev:
             return newest, sealed, Break(None, where, "its prev_hash does not match the checkpoint before it")
