@@ -46,8 +46,9 @@ def record(subject, action, actor=None, source=Source.WEB, field=None, old=None,
 def _locked_head(subject_type: str, subject_id: int) -> AuditHead:
     """The head of one record's chain, locked until commit.
 
-    Only writers to the same record wait for each other here (they mostly hold that
-    record's row already); writers to other records never do.
+    Only writers to the same record wait for each other here; writers to other records
+    never do. The query autoflushes the caller's changes to the record first, so a writer
+    always locks the record's row before its head and two writers cannot deadlock on them.
     """
     query = (select(AuditHead).where(AuditHead.subject_type == subject_type, AuditHead.subject_id == subject_id)
              .with_for_update().execution_options(populate_existing=True))
