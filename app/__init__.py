@@ -22,6 +22,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs(app)
     register_notifications(app)
     return app
 
@@ -88,6 +89,13 @@ def register_template_helpers(app):
     from app.templating import register
 
     register(app)
+
+
+def register_jobs(app):
+    """Give the scheduler its table of jobs."""
+    from app.jobs.timetable import TIMETABLE
+
+    app.extensions["relay.jobs"] = TIMETABLE
 
 
 def register_notifications(app):

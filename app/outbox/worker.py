@@ -1,10 +1,12 @@
-"""The worker loop behind `flask worker`: run due jobs, deliver what is due, sleep, repeat."""
+"""The worker loop behind `flask worker`: run due jobs, seal the audit trail, deliver what is due, sleep, repeat."""
 import logging
 import signal
 import threading
 
 from app.extensions import db
+from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
+from app.services import audit_seal
 
 log = logging.getLogger("relay.worker")
 
@@ -24,9 +26,6 @@ class Worker:
 
     def tick(self) -> int:
         """One round: run the scheduled jobs that are due, seal the audit trail if due, then deliver."""
-        from app.jobs import scheduler
-        from app.services import audit_seal
-
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()

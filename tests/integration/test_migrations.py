@@ -174,12 +174,21 @@ def snapshot(conn):
             for name, table in meta.tables.items() if name != "alembic_version"}
 
 
+# Columns a migration moved elsewhere on purpose: (table, column) -> where check_upgraded finds them now.
+MOVED = {("users", "slack_user_id"): "external_identities (provider 'slack')"}
+
+
 def check_upgraded(before, after):
-    """Nothing filled before the upgrade is lost or changed after it."""
+    """Nothing filled before the upgrade is lost or changed after it (moved columns: where they went)."""
     for name, rows in before.items():
         assert name in after, f"table {name} was dropped"
-        kept = [{column: row[column] for column in rows[0]} for row in after[name]] if rows else []
-        assert kept == rows, f"rows of {name} changed in the upgrade"
+        columns = [column for column in (rows[0] if rows else {}) if (name, column) not in MOVED]
+        kept = [{column: row[column] for column in columns} for row in after[name]]
+        assert kept == [{column: row[column] for column in columns} for row in rows], \
+            f"rows of {name} changed in the upgrade"
+    slack_ids = {row["id"]: row["slack_user_id"] for row in before["users"] if row["slack_user_id"]}
+    assert {row["user_id"]: row["external_id"] for row in after["external_identities"]
+            if row["provider"] == "slack"} == slack_ids
 
 
 def upgrade_populated(uri):
@@ -260,3 +269,57 @@ def test_populated_upgrade_keeps_organizations_and_makes_their_slack_channels_pr
                                      "ORDER BY name")).all()
         db.engine.dispose()
     assert [tuple(r) for r in rows] == [("Acme", "acme", 0, 1), ("Provider", "provider", 1, 1)]
+
+
+def slack_links_move_to_external_identities(uri):
+    """users.slack_user_id (filled at schema a881bc640a8a) becomes external_identities rows, and back on downgrade."""
+    from flask_migrate import downgrade
+
+    from app.models import User
+
+    app = create_app(make_config(uri))
+    directory = os.path.join(os.path.dirname(app.root_path), "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="a881bc640a8a")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organizations (id, name, slug, is_provider, created_at) "
+                              "VALUES (1, 'Provider', 'provider', true, '2026-11-01 09:00:00')"))
+            for n, slack in [(1, "UADA"), (2, None), (3, "URITA")]:
+                conn.execute(text("INSERT INTO users (id, email, display_name, password_hash, role, org_id, active, "
+                                  "created_at, slack_user_id) VALUES (:n, :email, :name, 'x', 'responder', 1, true, "
+                                  "'2026-11-01 09:00:00', :slack)"),
+                             dict(n=n, email=f"u{n}@example.com", name=f"User {n}", slack=slack))
+        upgrade(directory=directory, revision="5e1d7a2c9b40")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT provider, external_id, user_id FROM external_identities "
+                                     "ORDER BY user_id")).all()
+            users = conn.execute(text("SELECT count(*) FROM users")).scalar()
+        assert [tuple(row) for row in rows] == [("slack", "UADA", 1), ("slack", "URITA", 3)] and users == 3
+        assert db.session.get(User, 3).slack_user_id == "URITA" and db.session.get(User, 2).slack_user_id is None
+        db.session.remove()
+        downgrade(directory=directory, revision="b7d41c9e5a10")
+        with db.engine.connect() as conn:
+            back = conn.execute(text("SELECT id, slack_user_id FROM users ORDER BY id")).all()
+        assert [tuple(row) for row in back] == [(1, "UADA"), (2, None), (3, "URITA")]
+        db.engine.dispose()
+
+
+def test_slack_links_move_to_external_identities_on_sqlite(tmp_path):
+    slack_links_move_to_external_identities(f"sqlite:///{tmp_path / 'links.db'}")
+
+
+def test_slack_links_move_to_external_identities_on_postgresql():
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to migrate")
+    url = make_url(database_url(base))
+    name = f"relay_migrate_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        slack_links_move_to_external_identities(url.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
