@@ -3,6 +3,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import click
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -100,16 +101,23 @@ class Config:
     SLACK_REQUEST_TIMEOUT = float(env("SLACK_REQUEST_TIMEOUT", "2.5"))
 
 
+# Keys that are public (in this repository or its examples): a session signed with one of them can
+# be forged by anyone, so outside development Relay refuses to start with them.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key"
+TESTING_SECRET_KEY = "testing-secret-key"
+PUBLIC_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, "change-me"})
+
+
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-insecure-secret-key"
+    SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(env("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
@@ -133,9 +141,15 @@ CONFIGS = {
 
 
 def config_for(name=None):
-    """Return the config class for *name*, or for RELAY_ENV (default development)."""
-    name = name or env("RELAY_ENV", "development")
+    """Return the config class for *name*, or for RELAY_ENV (default: production, but see below)."""
+    name = name or env("RELAY_ENV") or default_env_name()
     try:
         return CONFIGS[name]
     except KeyError:
         raise SystemExit(f"Unknown RELAY_ENV {name!r}; use one of {', '.join(CONFIGS)}.")
+
+
+def default_env_name():
+    """Production, unless this process is `flask run` (the development server)."""
+    context = click.get_current_context(silent=True)
+    return "development" if context is not None and context.info_name == "run" else "production"

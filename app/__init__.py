@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
-from config import config_for
+from config import PUBLIC_SECRET_KEYS, config_for
 
 
 def create_app(config=None):
@@ -34,8 +34,14 @@ class IdConverter(IntegerConverter):
 
 
 def check_config(app):
-    if not app.config.get("SECRET_KEY"):
+    """Refuse to start outside development without a secret key of our own."""
+    if app.config.get("ENV_NAME") == "development":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key:
         raise SystemExit("SECRET_KEY is not set: refusing to start in production without one.")
+    if key in PUBLIC_SECRET_KEYS and not app.config.get("TESTING"):
+        raise SystemExit("SECRET_KEY is a published example key: refusing to start in production with it.")
 
 
 def register_extensions(app):
