@@ -20,6 +20,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
     register_notifications(app)
@@ -86,6 +87,12 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.errors import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.security_headers import register
 
     register(app)
 
