@@ -7,6 +7,7 @@ from app.auth import bp
 from app.auth.forms import LoginForm
 from app.extensions import limiter
 from app.services.accounts import authenticate
+from app.services.sessions import end_sessions
 
 
 def safe_next(target):
@@ -45,6 +46,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_sessions(current_user)
     logout_user()
     flash("You have been signed out.", "info")
     return redirect(url_for("auth.login"))

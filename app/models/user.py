@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     # Linked the first time the person uses Relay from Slack (found by their profile email).
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id in every session and remember-me cookie: raising it signs all of them out.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org: Mapped[Organization] = relationship(lazy="joined")
 
@@ -58,6 +60,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        """The id Flask-Login keeps in the session and remember-me cookies."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self):
