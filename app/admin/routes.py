@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from app.admin import bp
@@ -26,7 +26,8 @@ def _org_choices(form):
 @bp.route("/users")
 def users():
     q = request.args.get("q", "")[:100]
-    page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")))
+    page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")),
+                               per_page=current_app.config["PER_PAGE"])
     return render_template("admin/users.html", page=page, q=q, action_form=ActionForm())
 
 

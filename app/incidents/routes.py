@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.forms import apply_errors
@@ -33,7 +33,7 @@ def index():
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
         q=(form.q.data or "")[:100], sort=form.sort.data or "newest",
-        page=validation.page_number(request.args.get("page")),
+        page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
     page = incidents.list_incidents(current_user, filters)
     return render_template("incidents/index.html", page=page, form=form,

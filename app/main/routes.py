@@ -5,7 +5,9 @@ from app.extensions import login_manager
 from app.forms import apply_errors
 from app.main import bp
 from app.main.forms import PasswordForm, ProfileForm
+from app.models import Incident
 from app.extensions import db
+from app.services import references
 from app.services.dashboard import overview
 from app.services.core.errors import ValidationError
 from app.services.profile import change_password, update_profile
@@ -22,6 +24,15 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("main/index.html", overview=overview(current_user))
+
+
+@bp.route("/go")
+@login_required
+def go():
+    """Open the incident or ticket whose number was typed in the navbar box."""
+    record = references.find(current_user, request.args.get("number", "")[:40])
+    endpoint = "incidents.detail" if isinstance(record, Incident) else "tickets.detail"
+    return redirect(url_for(endpoint, number=record.number))
 
 
 @bp.route("/healthz")

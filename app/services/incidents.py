@@ -1,14 +1,14 @@
 """Incidents: declare, find, move through the lifecycle, assign, edit, comment, delete."""
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import attachments, audit
+from app.services import attachments, audit, search
 from app.services.core import validation
 from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
@@ -63,10 +63,9 @@ def list_incidents(actor: User, filters: IncidentFilters):
         query = query.where(Incident.assignee_id == filters.assignee_id)
     if filters.product_area_id:
         query = query.where(Incident.product_area_id == filters.product_area_id)
-    if filters.q:
-        term = f"%{filters.q.strip()[:100]}%"
-        query = query.where(or_(Incident.title.ilike(term), Incident.description.ilike(term)))
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["newest"])).options(
+    if filters.q and filters.q.strip():
+        query = query.where(search.matching(Incident, filters.q, Incident.title, Incident.description))
+    query = query.order_by(*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"])).options(
         selectinload(Incident.assignee), selectinload(Incident.product_area), selectinload(Incident.org)
     )
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
