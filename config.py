@@ -55,9 +55,15 @@ class Config:
     # Bootstrap is served from our own host; the app must look right offline.
     BOOTSTRAP_SERVE_LOCAL = True
 
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # Sign-in limits must hold across processes and machines: Redis when there is one.
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI") or env("REDIS_URL") or "memory://"
+    # Keeps Relay's counters apart from anything else in the same Redis database.
+    LOGIN_LIMIT_KEY_PREFIX = env("LOGIN_LIMIT_KEY_PREFIX", "relay")
+    # If Redis is unreachable, limit per process rather than answer 500 to every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")  # failed sign-ins per account
+    LOGIN_RATE_LIMIT_PER_ADDRESS = env("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")  # failed, per address
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

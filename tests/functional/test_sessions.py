@@ -7,25 +7,9 @@ import pytest
 
 from app.models import Role
 from tests.factories import Factory
-from tests.support import RelayClient
+from tests.support import Browser
 
 REMEMBER = "remember_token"
-
-
-class Browser(RelayClient):
-    """A client whose every request gets an app context of its own, as under a real server.
-
-    (The test's own app context would otherwise carry one browser's signed-in user into the next.)
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def admin(factory):
-    return factory.user(Role.ADMIN, org=factory.provider())
 
 
 def signed_in(app, user, remember=False, password=Factory.PASSWORD):
