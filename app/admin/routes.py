@@ -2,7 +2,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user
 
 from app.admin import bp
-from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, TicketOptionForm
+from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, SlackChannelsForm, TicketOptionForm
 from app.admin.forms import UserForm
 from app.decorators import permission_required
 from app.forms import ActionForm, apply_errors
@@ -91,8 +91,20 @@ def organizations():
         else:
             flash(f"Added {org.name}.", "success")
             return redirect(url_for("admin.organizations"))
-    return render_template("admin/organizations.html", form=form,
+    return render_template("admin/organizations.html", form=form, channels_form=SlackChannelsForm(),
                            organizations=accounts.list_organizations())
+
+
+@bp.post("/organizations/<int:org_id>/slack-channels")
+def slack_channels(org_id):
+    form = SlackChannelsForm()
+    if not form.validate_on_submit():
+        flash("Choose private or public incident channels.", "danger")
+        return redirect(url_for("admin.organizations"))
+    org = accounts.set_slack_channels_private(current_user, org_id, form.private.data == "1")
+    kind = "private" if org.slack_channels_private else "public"
+    flash(f"{org.name}'s incident channels in Slack will be {kind}.", "success")
+    return redirect(url_for("admin.organizations"))
 
 
 @bp.route("/product-areas", methods=["GET", "POST"])

@@ -26,6 +26,12 @@ def index():
     return render_template("main/index.html", overview=overview(current_user))
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico wherever they are (a download, an error page)."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.route("/go")
 @login_required
 def go():

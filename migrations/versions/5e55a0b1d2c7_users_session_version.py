@@ -1,7 +1,7 @@
 """users.session_version: raising it ends every session and remember-me cookie of the user
 
 Revision ID: 5e55a0b1d2c7
-Revises: a881bc640a8a
+Revises: 5e2f8a1c9b7d
 Create Date: 2026-11-29 19:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e55a0b1d2c7'
-down_revision = 'a881bc640a8a'
+down_revision = '5e2f8a1c9b7d'
 branch_labels = None
 depends_on = None
 
