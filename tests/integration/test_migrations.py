@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
+from app.models.sql import include_name
 from config import database_url
 from tests.conftest import make_config
 
@@ -37,7 +38,8 @@ def migrated_schema_matches_models(uri):
     with app.app_context():
         upgrade(directory=migrations_dir(app))
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+            diff = compare_metadata(context, db.metadata)
             tables = set(inspect(conn).get_table_names())
         db.engine.dispose()
     assert diff == [], f"models and migrations drift: {diff}"
@@ -323,3 +325,106 @@ def test_slack_links_move_to_external_identities_on_postgresql():
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _postgres_database():
+    """A new empty PostgreSQL database URL and a function that drops it; skips without PostgreSQL."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to migrate")
+    url = make_url(database_url(base))
+    name = f"relay_migrate_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def upgrade_populated_to_search_indexes(uri):
+    """A database at the Slack schema with incidents and tickets in it gains the search indexes, keeping its rows."""
+    app = create_app(make_config(uri))
+    directory = os.path.join(os.path.dirname(app.root_path), "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="a881bc640a8a")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organizations (id, name, slug, is_provider, created_at) "
+                              "VALUES (1, 'Acme', 'acme', false, '2026-01-01')"))
+            conn.execute(text("INSERT INTO users (id, email, display_name, password_hash, role, org_id, active, "
+                              "timezone, created_at) VALUES (1, 'a@example.com', 'A', 'x', 'admin', 1, true, "
+                              "'UTC', '2026-01-01')"))
+            for n in range(1, 4):
+                conn.execute(text(
+                    "INSERT INTO incidents (number, title, description, severity, status, org_id, reporter_id, "
+                    f"created_at, updated_at) VALUES ({n}, 'gateway down {n}', 'detail', 'sev2', 'detected', 1, 1, "
+                    "'2026-01-01', '2026-01-01')"))
+                conn.execute(text(
+                    "INSERT INTO tickets (number, title, details, priority, status, org_id, reporter_id, "
+                    f"created_at, updated_at) VALUES ({n}, 'refund {n}', 'details', 'high', 'open', 1, 1, "
+                    "'2026-01-01', '2026-01-01')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            titles = conn.execute(text("SELECT title FROM incidents ORDER BY number")).scalars().all()
+            tickets = conn.execute(text("SELECT count(*) FROM tickets")).scalar()
+            indexes = {i["name"] for table in ("incidents", "tickets") for i in inspect(conn).get_indexes(table)}
+            dialect = conn.dialect.name
+        db.engine.dispose()
+    assert titles == ["gateway down 1", "gateway down 2", "gateway down 3"] and tickets == 3
+    assert "ix_incidents_status_severity_assignee" in indexes
+    trigram = {name for name in indexes if name.endswith("_trgm")}
+    expected = {"ix_incidents_title_trgm", "ix_incidents_description_trgm", "ix_tickets_title_trgm",
+                "ix_tickets_details_trgm"}
+    assert trigram == (expected if dialect == "postgresql" else set())
+
+
+def test_search_indexes_upgrade_a_populated_sqlite_database(tmp_path):
+    upgrade_populated_to_search_indexes(f"sqlite:///{tmp_path / 'populated.db'}")
+
+
+def test_search_indexes_upgrade_a_populated_postgresql_database():
+    uri, drop = _postgres_database()
+    try:
+        upgrade_populated_to_search_indexes(uri)
+    finally:
+        drop()
+
+
+def upgrade_populated_users(uri):
+    """Users written before session versions exist keep everything and can sign in afterwards."""
+    from app.services.sessions import user_for_session
+
+    app = create_app(make_config(uri))
+    directory = os.path.join(os.path.dirname(app.root_path), "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="a881bc640a8a")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organizations (id, name, slug, is_provider, created_at) "
+                              "VALUES (1, 'Relay Support', 'relay', true, '2026-01-01 00:00:00')"))
+            conn.execute(text("INSERT INTO users (id, email, display_name, password_hash, role, org_id, active, "
+                              "created_at) VALUES (7, 'ada@example.com', 'Ada', 'scrypt:x', 'admin', 1, true, "
+                              "'2026-01-01 00:00:00')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT email, display_name, role, session_version FROM users")).one()
+        assert tuple(row) == ("ada@example.com", "Ada", "admin", 0)
+        assert user_for_session("7:0").email == "ada@example.com"
+        assert user_for_session("7") is None  # a cookie from before the upgrade signs in again
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_users_keep_everything_when_session_versions_arrive_on_sqlite(tmp_path):
+    upgrade_populated_users(f"sqlite:///{tmp_path / 'sessions.db'}")
+
+
+def test_users_keep_everything_when_session_versions_arrive_on_postgresql():
+    uri, drop = _postgres_database()
+    try:
+        upgrade_populated_users(uri)
+    finally:
+        drop()
