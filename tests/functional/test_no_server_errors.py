@@ -113,7 +113,7 @@ def world(app, db, factory):
     db.session.add(delivery)
     db.session.commit()
     return {"number": {"incidents": incident.number, "tickets": ticket.number}, "user_id": other.id,
-            "option_id": 1, "delivery_id": delivery.id, "attachment_id": 1, "admin": admin}
+            "option_id": 1, "delivery_id": delivery.id, "attachment_id": 1, "org_id": customer.id, "admin": admin}
 
 
 def urls(app, world, method):
@@ -136,7 +136,7 @@ def urls(app, world, method):
                 elif name == "number":
                     values[name] = world["number"]["tickets" if rule.rule.startswith("/tickets") else "incidents"]
                 else:
-                    values[name] = world[name]
+                    values[name] = world.get(name, 1)  # an id the fixture does not name: the first row
             found.append(rule.build(values, append_unknown=False)[1])
     return sorted(found, key=lambda url: any(word in url for word in LAST))
 
