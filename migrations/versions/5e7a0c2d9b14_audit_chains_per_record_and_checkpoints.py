@@ -1,7 +1,7 @@
 """audit: a hash chain per record, chain heads and sealed checkpoints
 
 Revision ID: 5e7a0c2d9b14
-Revises: 5e1d7a2c9b40
+Revises: 5e55a0b1d2c7
 Create Date: 2026-11-29 19:10:00
 
 Events already written keep their place on the one global chain: the first
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a0c2d9b14'
-down_revision = '5e1d7a2c9b40'
+down_revision = '5e55a0b1d2c7'
 branch_labels = None
 depends_on = None
 
