@@ -1,7 +1,8 @@
 """gunicorn settings, read from the working directory by `gunicorn run:app`."""
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback unless told otherwise: put a proxy in front, or set GUNICORN_BIND (the image does).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = "-"
@@ -11,9 +12,12 @@ preload_app = True
 
 
 def post_fork(server, worker):
-    """Give each worker its own database connections, never the master's."""
+    """Give each worker its own database connections, never the master's, and warm it up before it serves."""
     from app.extensions import db
+    from app.slack.warmup import warm_up
     from run import app
 
     with app.app_context():
         db.engine.dispose(close=False)
+    # The first Slack request must answer within Slack's 3 s: pay its first-time costs now.
+    server.log.info("worker %s warmed up in %.2f s", worker.pid, warm_up(app))

@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
-from config import config_for
+from config import PUBLIC_SECRET_KEYS, config_for
 
 
 def create_app(config=None):
@@ -20,8 +20,10 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs(app)
     register_notifications(app)
     return app
 
@@ -34,16 +36,23 @@ class IdConverter(IntegerConverter):
 
 
 def check_config(app):
-    if not app.config.get("SECRET_KEY"):
+    """Refuse to start outside development without a secret key of our own."""
+    if app.config.get("ENV_NAME") == "development":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key:
         raise SystemExit("SECRET_KEY is not set: refusing to start in production without one.")
+    if key in PUBLIC_SECRET_KEYS and not app.config.get("TESTING"):
+        raise SystemExit("SECRET_KEY is a published example key: refusing to start in production with it.")
 
 
 def register_extensions(app):
     from app import models  # noqa: F401  (registers the tables)
     from app.extensions import enable_sqlite_foreign_keys
+    from app.models.sql import include_name
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, include_name=include_name)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -84,10 +93,23 @@ def register_error_handlers(app):
     register(app)
 
 
+def register_security_headers(app):
+    from app.security_headers import register
+
+    register(app)
+
+
 def register_template_helpers(app):
     from app.templating import register
 
     register(app)
+
+
+def register_jobs(app):
+    """Give the scheduler its table of jobs."""
+    from app.jobs.timetable import TIMETABLE
+
+    app.extensions["relay.jobs"] = TIMETABLE
 
 
 def register_notifications(app):

@@ -114,6 +114,7 @@ def update_user(actor: User, user_id: int, *, email, display_name, role, org_id,
     user.active = active
     if password:
         user.set_password(_password(password))
+        user.session_version += 1  # whoever signed in with the old password is signed out
     db.session.commit()
     return user
 
