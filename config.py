@@ -91,6 +91,10 @@ class Config:
     WORKER_BACKOFF_BASE_SECONDS = env_int("WORKER_BACKOFF_BASE_SECONDS", 30)
     WORKER_BACKOFF_MAX_SECONDS = env_int("WORKER_BACKOFF_MAX_SECONDS", 3600)
     WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 300)
+    # The worker seals the audit trail this often; with a key the seal is an HMAC a
+    # database-only attacker cannot forge (keep the key out of the database and its backups).
+    AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 60)
+    AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY")
     # `flask run` in development starts a worker thread too, unless this is 0.
     RELAY_INPROCESS_WORKER = env_bool("RELAY_INPROCESS_WORKER", True)
 
