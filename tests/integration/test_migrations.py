@@ -297,6 +297,7 @@ def slack_links_move_to_external_identities(uri):
                                      "ORDER BY user_id")).all()
             users = conn.execute(text("SELECT count(*) FROM users")).scalar()
         assert [tuple(row) for row in rows] == [("slack", "UADA", 1), ("slack", "URITA", 3)] and users == 3
+        upgrade(directory=directory)  # the models need the newest schema
         assert db.session.get(User, 3).slack_user_id == "URITA" and db.session.get(User, 2).slack_user_id is None
         db.session.remove()
         downgrade(directory=directory, revision="b7d41c9e5a10")
