@@ -45,6 +45,8 @@ class Config:
     PER_PAGE = env_int("PER_PAGE", 25)
 
     # Attachments live outside static/ and are served only through a permission-checked route.
+    # local: files in ATTACHMENTS_DIR on this machine; database: in the database, for more than one node.
+    ATTACHMENT_STORAGE = env("ATTACHMENT_STORAGE", "local")
     ATTACHMENTS_DIR = env("ATTACHMENTS_DIR")  # default: instance/attachments
     MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
     # A little headroom for the form fields around the file; beyond it the request is refused early.

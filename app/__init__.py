@@ -40,6 +40,7 @@ def check_config(app):
 
 def register_extensions(app):
     from app import models  # noqa: F401  (registers the tables)
+    from app import storage
     from app.extensions import enable_sqlite_foreign_keys
 
     db.init_app(app)
@@ -52,6 +53,7 @@ def register_extensions(app):
     mail.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    storage.init_app(app)
     with app.app_context():
         enable_sqlite_foreign_keys(db.engine)
 
