@@ -56,6 +56,8 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
 
     RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # Proxies in front (nginx = 1) whose X-Forwarded-For/-Proto are believed; 0 = none, headers ignored.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
 

@@ -23,6 +23,7 @@ def create_app(config=None):
     register_template_helpers(app)
     register_commands(app)
     register_notifications(app)
+    register_proxies(app)
     return app
 
 
@@ -96,6 +97,15 @@ def register_notifications(app):
     from app.notifications import register
 
     register(app)
+
+
+def register_proxies(app):
+    """Behind TRUSTED_PROXY_COUNT proxies, take the client's address and scheme from their headers."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    count = app.config.get("TRUSTED_PROXY_COUNT") or 0
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_commands(app):
