@@ -5,7 +5,7 @@ from flask import abort, jsonify, request
 from flask_login import current_user
 
 from app.extensions import login_manager
-from app.services.permissions import can
+from app.services.core.permissions import can
 
 
 def permission_required(permission):

@@ -7,7 +7,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
-from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.core.errors import DomainError, Forbidden, NotFound
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.markdown import render_markdown
 from app.services.attachments import attachments_of
-from app.services.permissions import Permission, can
+from app.services.core.permissions import Permission, can
 
 SEVERITY_BADGES = {"sev1": "danger", "sev2": "warning", "sev3": "info", "sev4": "secondary"}
 STATUS_BADGES = {

@@ -5,8 +5,9 @@ from flask_login import current_user
 from app.admin import bp
 from app.forms import ActionForm
 from app.models import DeliveryState
-from app.services import deliveries as outbox, validation
-from app.services.errors import InvalidTransition, ValidationError
+from app.services import deliveries as outbox
+from app.services.core import validation
+from app.services.core.errors import InvalidTransition, ValidationError
 
 
 @bp.route("/deliveries")

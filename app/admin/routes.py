@@ -6,9 +6,10 @@ from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, Tic
 from app.admin.forms import UserForm
 from app.decorators import permission_required
 from app.forms import ActionForm, apply_errors
-from app.services import accounts, ticket_options, validation
-from app.services.errors import ValidationError
-from app.services.permissions import Permission
+from app.services import accounts, ticket_options
+from app.services.core import validation
+from app.services.core.errors import ValidationError
+from app.services.core.permissions import Permission
 
 
 @bp.before_request

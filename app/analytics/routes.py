@@ -4,7 +4,7 @@ from flask_login import current_user
 from app.analytics import bp
 from app.decorators import permission_required
 from app.services.analytics import PERIODS, incident_report
-from app.services.permissions import Permission
+from app.services.core.permissions import Permission
 
 
 @bp.route("/")

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from app.attachments import bp
 from app.attachments.forms import AttachmentForm
 from app.services import attachments, incidents, tickets
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 # The kinds of record that take attachments: how to load one, and its page.
 SUBJECTS = {"incidents": (incidents.get_incident, "incidents.detail"),

@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 from app.links import absolute_url
 from app.models import Priority, TicketStatus
 from app.services import tickets
-from app.services.permissions import Permission, can
+from app.services.core.permissions import Permission, can
 from app.services.ticket_lifecycle import transitions_from
 
 CREATE_CALLBACK = "ticket.create"

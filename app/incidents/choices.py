@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import IncidentStatus, Severity, User
 from app.services.accounts import list_organizations, list_product_areas
-from app.services.permissions import staff_for_org
+from app.services.core.permissions import staff_for_org
 
 
 def staff_choices(org_id, blank="— nobody —"):

@@ -7,8 +7,9 @@ from app.incidents.choices import fill_filter_form, fill_incident_form, staff_ch
 from app.forms import ActionForm, CommentForm
 from app.incidents.forms import AssignForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incidents, validation
-from app.services.errors import InvalidTransition, ValidationError
+from app.services import audit, incidents
+from app.services.core import validation
+from app.services.core.errors import InvalidTransition, ValidationError
 
 
 @bp.before_request

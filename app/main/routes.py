@@ -8,7 +8,7 @@ from app.main.forms import PasswordForm, ProfileForm
 from app.models import User
 from app.extensions import db
 from app.services.dashboard import overview
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 from app.services.profile import change_password, update_profile
 
 

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Comment, Organization, Role, User
-from app.services.permissions import can_see
+from app.services.core.permissions import can_see
 
 
 def provider_staff(*roles):

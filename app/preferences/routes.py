@@ -6,7 +6,7 @@ from app.notifications.kinds import KINDS, OPTIONAL
 from app.preferences import bp
 from app.preferences.forms import NotificationPreferencesForm
 from app.services import notification_settings
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

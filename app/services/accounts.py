@@ -6,9 +6,9 @@ from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Organization, ProductArea, Role, User
-from app.services import validation
-from app.services.errors import NotFound, ValidationError
-from app.services.permissions import Permission, require
+from app.services.core import validation
+from app.services.core.errors import NotFound, ValidationError
+from app.services.core.permissions import Permission, require
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128

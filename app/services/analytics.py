@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Incident, Severity, User
 from app.models.base import utcnow
 from app.models.sql import seconds_between, week_start
-from app.services.permissions import Permission, require, visible_filter
+from app.services.core.permissions import Permission, require, visible_filter
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
 

@@ -8,8 +8,8 @@ from app.extensions import db
 from app.models import Attachment, Incident, Source, Ticket, User
 from app.models.base import utcnow
 from app.services import audit
-from app.services.errors import NotFound, ValidationError
-from app.services.permissions import Permission, can_see, require
+from app.services.core.errors import NotFound, ValidationError
+from app.services.core.permissions import Permission, can_see, require
 from app.services.uploads import CheckedFile, check_upload
 from app.storage import DatabaseStorage, local_storage, new_key, storage
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import OPEN_STATUSES, Incident, Severity, User
-from app.services.permissions import visible_filter
+from app.services.core.permissions import visible_filter
 
 
 @dataclass

@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Delivery, DeliveryState
 from app.outbox import delivery as worker
-from app.services import validation
-from app.services.errors import InvalidTransition, NotFound
-from app.services.permissions import Permission, require
+from app.services.core import validation
+from app.services.core.errors import InvalidTransition, NotFound
+from app.services.core.permissions import Permission, require
 
 CHANNELS = ("email", "slack", "pagerduty")
 

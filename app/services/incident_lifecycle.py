@@ -1,7 +1,7 @@
 """The incident lifecycle as data: which moves exist, who may make them, what they stamp."""
 from app.models import IncidentStatus as S
 from app.models import Role
-from app.services.lifecycle import Lifecycle, Transition
+from app.services.core.lifecycle import Lifecycle, Transition
 
 TRANSITIONS = [
     Transition(S.DETECTED, S.INVESTIGATING, "Acknowledge", Role.RESPONDER, "acknowledged_at"),

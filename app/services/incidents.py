@@ -8,11 +8,12 @@ from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import attachments, audit, validation
-from app.services.events import emit
-from app.services.errors import Forbidden, InvalidTransition, ValidationError
+from app.services import attachments, audit
+from app.services.core import validation
+from app.services.core.events import emit
+from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.incident_lifecycle import LIFECYCLE, find_transition
-from app.services.permissions import (
+from app.services.core.permissions import (
     Permission, can, load_visible, require, staff_member, target_org, visible_filter,
 )
 

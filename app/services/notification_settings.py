@@ -4,7 +4,7 @@ from sqlalchemy import delete, select
 from app.extensions import db
 from app.models import NotificationOptOut, User
 from app.notifications.kinds import BY_NAME, OPTIONAL
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 
 def turned_off(user_id: int) -> set[str]:

@@ -4,9 +4,9 @@ from zoneinfo import available_timezones
 
 from app.extensions import db
 from app.models import User
-from app.services import validation
+from app.services.core import validation
 from app.services.accounts import PASSWORD_MAX, PASSWORD_MIN
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 
 @lru_cache(maxsize=1)

@@ -2,10 +2,10 @@
 from app.extensions import db
 from app.models import Comment, Incident, Severity, Source, User
 from app.services import audit
-from app.services.errors import InvalidTransition
-from app.services.events import emit
+from app.services.core.errors import InvalidTransition
+from app.services.core.events import emit
 from app.services.incidents import open_incident
-from app.services.permissions import Permission, require
+from app.services.core.permissions import Permission, require
 from app.services.tickets import comments_for, load_ticket
 
 # A ticket's priority suggests the incident's severity when none is chosen.

@@ -1,7 +1,7 @@
 """The ticket lifecycle as data: which moves exist, who may make them, what they stamp."""
 from app.models import Role
 from app.models import TicketStatus as S
-from app.services.lifecycle import Lifecycle, Transition
+from app.services.core.lifecycle import Lifecycle, Transition
 
 TRANSITIONS = [
     Transition(S.OPEN, S.IN_PROGRESS, "Start work", Role.RESPONDER),

@@ -3,9 +3,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Campaign, IssueType, User
-from app.services import validation
-from app.services.errors import NotFound, ValidationError
-from app.services.permissions import Permission, require
+from app.services.core import validation
+from app.services.core.errors import NotFound, ValidationError
+from app.services.core.permissions import Permission, require
 
 NAME_MAX = 80
 KINDS = {"campaigns": Campaign, "issue-types": IssueType}

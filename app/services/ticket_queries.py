@@ -8,9 +8,9 @@ from sqlalchemy.orm import aliased, selectinload
 from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Campaign, Incident, IssueType, Organization, Priority, Ticket
 from app.models import TicketStatus, User
-from app.services import validation
-from app.services.errors import ValidationError
-from app.services.permissions import Permission, require, visible_filter
+from app.services.core import validation
+from app.services.core.errors import ValidationError
+from app.services.core.permissions import Permission, require, visible_filter
 
 SCOPES = ("all", "mine", "raised", "assigned")
 PRIORITY_RANK = case({p.value: p.rank for p in Priority}, value=Ticket.priority)

@@ -6,10 +6,11 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Campaign, Comment, IssueType, Priority, Source, Ticket, TicketStatus, User, next_number
 from app.models.base import utcnow
-from app.services import audit, validation
-from app.services.errors import Forbidden, InvalidTransition, ValidationError
-from app.services.events import emit
-from app.services.permissions import Permission, can, can_see, load_visible, require, staff_member, target_org
+from app.services import audit
+from app.services.core import validation
+from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
+from app.services.core.events import emit
+from app.services.core.permissions import Permission, can, can_see, load_visible, require, staff_member, target_org
 from app.services.ticket_lifecycle import LIFECYCLE, find_transition
 
 TITLE_MAX = 200

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import filetype
 
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 # What we accept, recognized by content; each with the file name endings it may carry.
 BINARY_TYPES = {

@@ -1,7 +1,7 @@
 """Slash commands: each answers at once, opening a modal (the one Slack call that cannot wait) or replying."""
 from app.extensions import db
 from app.services import accounts
-from app.services.errors import DomainError
+from app.services.core.errors import DomainError
 from app.blocks import incidents as views
 from app.slack import ticket_commands
 from app.slack.replies import ephemeral, help_reply

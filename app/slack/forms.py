@@ -1,7 +1,7 @@
 """Reading what Slack sends back: submitted modal values, button values, errors shown on fields."""
 import json
 
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 
 class BadPayload(Exception):

@@ -2,7 +2,7 @@
 from app.extensions import db
 from app.models import Source
 from app.services import incidents
-from app.services.errors import DomainError, ValidationError
+from app.services.core.errors import DomainError, ValidationError
 from app.blocks import incidents as views
 from app.slack import people, ticket_actions
 from app.slack.forms import BadPayload, button_value, field_errors, values

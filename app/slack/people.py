@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Organization, Role, User
 from app.outbox import enqueue
-from app.services.errors import DomainError, Forbidden
+from app.services.core.errors import DomainError, Forbidden
 from app.notifications.slack.client import request_client
 
 # Accounts made for Slack members cannot sign in with a password until an admin sets one.

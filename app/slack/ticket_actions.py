@@ -4,8 +4,8 @@ import json
 from app.extensions import db
 from app.models import Source, TicketStatus
 from app.services import tickets
-from app.services.errors import DomainError, ValidationError
-from app.services.permissions import Permission, require
+from app.services.core.errors import DomainError, ValidationError
+from app.services.core.permissions import Permission, require
 from app.blocks import tickets as ticket_views
 from app.slack import people
 from app.slack.forms import BadPayload, button_value, field_errors, values

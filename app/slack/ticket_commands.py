@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Campaign, IssueType, Priority, TicketStatus
 from app.services import ticket_options, ticket_queries
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 from app.blocks import tickets as ticket_views
 from app.slack import people
 from app.slack.replies import ephemeral

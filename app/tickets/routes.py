@@ -4,9 +4,10 @@ from flask_login import current_user, login_required
 from app.decorators import permission_required
 from app.forms import apply_errors
 from app.incidents.choices import staff_choices
-from app.services import attachments, audit, promotion, tickets, validation
-from app.services.errors import InvalidTransition, ValidationError
-from app.services.permissions import Permission
+from app.services import attachments, audit, promotion, tickets
+from app.services.core import validation
+from app.services.core.errors import InvalidTransition, ValidationError
+from app.services.core.permissions import Permission
 from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form

@@ -231,7 +231,7 @@ def test_tickets_take_attachments_too(client, db, factory, login_as):
 
 def test_service_refuses_someone_who_cannot_see_the_record(db, factory, incident):
     from app.services import attachments
-    from app.services.errors import NotFound
+    from app.services.core.errors import NotFound
 
     with pytest.raises(NotFound):
         attachments.add_attachment(factory.user(Role.MANAGER, org=factory.org()), incident, _file(LOG, "a.log"))

@@ -53,7 +53,7 @@ def test_bad_profile_input(client, db, user, data, message):
 
 
 def test_service_refuses_unknown_timezones(user):
-    from app.services.errors import ValidationError
+    from app.services.core.errors import ValidationError
     from app.services.profile import update_profile
 
     with pytest.raises(ValidationError):

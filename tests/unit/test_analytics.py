@@ -6,7 +6,7 @@ import pytest
 from app.models import IncidentStatus, Role, Severity
 from app.models.base import utcnow
 from app.services.analytics import incident_report
-from app.services.errors import Forbidden
+from app.services.core.errors import Forbidden
 
 
 @pytest.fixture

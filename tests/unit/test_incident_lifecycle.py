@@ -6,7 +6,7 @@ import pytest
 from app.models import IncidentStatus as S
 from app.models import Role
 from app.services import incidents
-from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 
 # Written out by hand (not derived from the code's table) so the test can disagree with it.
 ALLOWED = {

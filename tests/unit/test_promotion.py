@@ -3,9 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Comment, Counter, Incident, Priority, Role, Severity, Ticket
-from app.services import events, promotion, tickets
+from app.services import promotion, tickets
+from app.services.core import events
 from app.services.audit import timeline
-from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 
 
 def count(db, model):

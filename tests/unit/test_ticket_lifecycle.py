@@ -7,7 +7,7 @@ from app.models import Role, Ticket
 from app.models import TicketStatus as S
 from app.services import tickets
 from app.services.audit import timeline
-from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 
 # Written out by hand (not derived from the code's table) so the test can disagree with it.
 ALLOWED = {

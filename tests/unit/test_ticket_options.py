@@ -3,7 +3,7 @@ import pytest
 
 from app.models import Role
 from app.services import ticket_options
-from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.core.errors import Forbidden, NotFound, ValidationError
 
 
 @pytest.mark.parametrize("kind", ["campaigns", "issue-types"])

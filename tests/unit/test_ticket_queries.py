@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.models import Priority, Role, TicketStatus
-from app.services.errors import Forbidden, ValidationError
+from app.services.core.errors import Forbidden, ValidationError
 from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
 
 

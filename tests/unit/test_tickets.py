@@ -3,9 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Comment, Priority, Role, Source, Ticket, TicketStatus
-from app.services import events, tickets
+from app.services import tickets
+from app.services.core import events
 from app.services.audit import timeline
-from app.services.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from app.services.core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 
 TICKET_EVENTS = ("ticket.created", "ticket.assigned", "ticket.status_changed", "ticket.commented",
                  "ticket.edited", "ticket.promoted")

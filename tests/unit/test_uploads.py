@@ -1,7 +1,7 @@
 """Upload checks on their own: names, types by content, sizes."""
 import pytest
 
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 from app.services.uploads import check_upload, safe_filename
 from app.storage import LocalStorage
 

@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from app.links import absolute_url
 from app.outbox import enqueue
 from app.services.notification_settings import wants
-from app.services.permissions import can_see
+from app.services.core.permissions import can_see
 
 
 def queue_email(user, kind, template, subject, dedup_key, ordering_key=None, critical=False, **context):

@@ -3,7 +3,7 @@ from app.models import Comment, Severity
 from app.links import absolute_url
 from app.notifications.email.compose import notify, people
 from app.notifications.recipients import commenters, managers_who_can_see
-from app.services.events import subscribe
+from app.services.core.events import subscribe
 
 
 def participants(incident):

@@ -3,7 +3,7 @@ from app.models import Comment, TicketStatus
 from app.links import absolute_url
 from app.notifications.email.compose import notify, people
 from app.notifications.recipients import admin_recipients, commenters
-from app.services.events import subscribe
+from app.services.core.events import subscribe
 
 DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 

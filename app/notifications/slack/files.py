@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Source, Ticket, User
 from app.outbox.registry import PermanentFailure
 from app.services.attachments import add_attachment
-from app.services.errors import DomainError
+from app.services.core.errors import DomainError
 
 # The bot token goes only to Slack's own file host (or the host of SLACK_API_URL, for a stand-in).
 FILE_HOSTS = {"files.slack.com"}

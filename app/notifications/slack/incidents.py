@@ -9,7 +9,7 @@ from flask import current_app
 
 from app.outbox import enqueue
 from app.notifications.slack.deliver import find_slot
-from app.services.events import subscribe
+from app.services.core.events import subscribe
 from app.blocks import incidents as views
 
 

@@ -4,7 +4,7 @@ import uuid
 from flask import current_app
 
 from app.outbox import enqueue
-from app.services.events import subscribe
+from app.services.core.events import subscribe
 from app.blocks import tickets as ticket_views
 
 

@@ -1,7 +1,7 @@
 """Small checks shared by the services; each raises ValidationError naming the field."""
 import enum
 
-from app.services.errors import ValidationError
+from app.services.core.errors import ValidationError
 
 
 def text(value, field, *, max_length, required=True, label=None):

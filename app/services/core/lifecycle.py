@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.models import Role, User
-from app.services.permissions import Permission, can, can_see
+from app.services.core.permissions import Permission, can, can_see
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from sqlalchemy import false, or_, select, true
 
 from app.extensions import db
 from app.models import Organization, Role, User
-from app.services import validation
-from app.services.errors import Forbidden, NotFound, ValidationError
+from app.services.core import validation
+from app.services.core.errors import Forbidden, NotFound, ValidationError
 
 
 class Permission(enum.Enum):

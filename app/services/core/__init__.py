@@ -1,0 +1,1 @@
+"""The plumbing every service shares: errors, events, validation, permissions and lifecycle tables."""
