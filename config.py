@@ -100,6 +100,8 @@ class Config:
     SLACK_INCIDENTS_CHANNEL = env("SLACK_INCIDENTS_CHANNEL")
     SLACK_TICKETS_CHANNEL = env("SLACK_TICKETS_CHANNEL")
     SLACK_ADMIN_CHANNEL = env("SLACK_ADMIN_CHANNEL")
+    # Hosts (or host:port) a response_url may point at; Relay posts nowhere else on a request's say-so.
+    SLACK_RESPONSE_URL_HOSTS = env("SLACK_RESPONSE_URL_HOSTS", "hooks.slack.com")
     # Slack waits 3 s for an answer; the one inline call (views.open) must give up before that.
     SLACK_REQUEST_TIMEOUT = float(env("SLACK_REQUEST_TIMEOUT", "2.5"))
 

@@ -1,4 +1,4 @@
-"""Markdown for comments, rendered to HTML that is safe to put on a page."""
+"""Markdown for everything people write (descriptions, details, comments), rendered safe for a page."""
 import markdown_it
 import nh3
 from markupsafe import Markup
@@ -16,12 +16,22 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"},
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Turn Markdown *text* into sanitized HTML (no scripts, no raw HTML, safe links only)."""
-    html = _parser.render(text or "")
-    clean = nh3.clean(
+def _clean(html: str) -> Markup:
+    return Markup(nh3.clean(
         html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
         url_relative="deny", link_rel="nofollow noopener noreferrer",
         filter_style_properties={"text-align"},
-    )
-    return Markup(clean)
+    ))
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Turn Markdown *text* into sanitized HTML (no scripts, no raw HTML, safe links only)."""
+    return _clean(_parser.render(text or ""))
+
+
+def render_excerpt(text: str | None, length: int = 120) -> Markup:
+    """The start of Markdown *text* as one line of inline HTML (emphasis, code, links), for timelines."""
+    text = " ".join((text or "").split())
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0] + "…"
+    return _clean(_parser.renderInline(text))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 from flask_login import current_user
 
-from app.markdown import render_markdown
+from app.markdown import render_excerpt, render_markdown
 from app.services.attachments import attachments_of
 from app.services.core.permissions import Permission, can
 
@@ -55,7 +55,8 @@ def duration(start, end):
 
 
 def register(app):
-    app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown)
+    app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown,
+                                  markdown_excerpt=render_excerpt)
     app.jinja_env.globals.update(
         can=lambda permission: can(current_user, Permission[permission]),
         attachments_of=attachments_of,

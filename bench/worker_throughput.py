@@ -20,6 +20,7 @@ PostgreSQL backends serving the workers and by the workers themselves, read from
 pg_stat_database and /proc: the figures that say where one PostgreSQL runs out.
 """
 import argparse
+import asyncio
 import os
 from pathlib import Path
 import sys
@@ -33,9 +34,26 @@ from app.extensions import db
 from app.models import Delivery, DeliveryState
 from app.outbox.delivery import deliver_due
 from tests.nodes import start_worker, wait_for
-from tests.smtp import SMTPServer
+from tests.smtp import Handler, SMTPServer
 
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+class CountingHandler(Handler):
+    """The far end: waits --latency-ms per message and keeps only its recipients (no parsing),
+    so the benchmark's own process is not what limits the workers."""
+
+    async def handle_DATA(self, server, session, envelope):
+        self.at_once += 1
+        self.most_at_once = max(self.most_at_once, self.at_once)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            self.at_once -= 1
+        with self.lock:
+            self.messages.extend((address.lower(), None) for address in envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
 
 
 def queue(count, prefix):
@@ -97,6 +115,7 @@ def with_processes(args, smtp, url):
     logs = Path(tempfile.mkdtemp(prefix="relay-bench-workers-"))
     print(f"\nfar end: {args.latency_ms} ms per message; {args.deliveries} deliveries per run; "
           f"claim {args.batch} at a time; worker logs in {logs}")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     print(f"{'workers':>7} {'seconds':>8} {'deliveries/s':>13} {'xacts/delivery':>15} "
           f"{'PG CPU ms/delivery':>19} {'worker CPU ms/delivery':>23}")
     results = []
@@ -112,7 +131,7 @@ def with_processes(args, smtp, url):
             cpu_before = cpu_seconds(pids)
             start = time.perf_counter()
             queue(args.deliveries, f"bench-{count}")
-            wait_for(lambda: len(smtp.messages) >= args.deliveries, 3600, "the SMTP server to receive everything")
+            wait_for(lambda: len(smtp.handler.messages) >= args.deliveries, 3600, "the SMTP server to receive all")
             wait_for(lambda: delivered() == args.deliveries, 60, "every row to be marked delivered")
             elapsed = time.perf_counter() - start
             cpu_after = cpu_seconds(pids)
@@ -128,7 +147,9 @@ def with_processes(args, smtp, url):
             extra = f"{xacts:15.1f} {pg_ms:19.2f}"
         else:
             extra = f"{'-':>15} {'-':>19}"
-        print(f"{count:7d} {elapsed:8.2f} {rate:13.1f} {extra} {worker_ms:23.2f}", flush=True)
+        print(f"{count:7d} {elapsed:8.2f} {rate:13.1f} {extra} {worker_ms:23.2f}   "
+              f"(at once at the far end: {smtp.handler.most_at_once}; load {os.getloadavg()[0]:.1f})", flush=True)
+        smtp.handler.most_at_once = 0
         results.append((count, rate))
     return results
 
@@ -142,7 +163,9 @@ def main():
     parser.add_argument("--latency-ms", type=int, default=0, help="how long the SMTP server takes per message")
     parser.add_argument("--batch", type=int, default=20, help="WORKER_BATCH_SIZE for the worker processes")
     args = parser.parse_args()
-    smtp = SMTPServer().start()
+    smtp = SMTPServer()
+    smtp.handler = CountingHandler()
+    smtp.start()
     smtp.slow_down(args.latency_ms / 1000)
     app = scratch_app(args.database_url, MAIL_SERVER=smtp.host, MAIL_PORT=smtp.port)
     url = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -53,7 +53,7 @@ class Factory:
                  title=None, **fields):
         reporter = reporter or self.user(Role.REPORTER, org=org)
         incident = Incident(number=next_number("incident"), title=title or f"Incident {next(self._seq)}",
-                            description="", severity=severity, status=status,
+                            description=fields.pop("description", ""), severity=severity, status=status,
                             org_id=(org or reporter.org).id, reporter_id=reporter.id, **fields)
         return self._save(incident)
 
@@ -66,7 +66,7 @@ class Factory:
     def ticket(self, reporter=None, org=None, status=TicketStatus.OPEN, priority=Priority.MEDIUM, title=None,
                **fields):
         reporter = reporter or self.user(Role.REPORTER, org=org)
-        ticket = Ticket(number=next_number("ticket"), title=title or f"Ticket {next(self._seq)}", details="",
+        ticket = Ticket(number=next_number("ticket"), title=title or f"Ticket {next(self._seq)}", details=fields.pop("details", ""),
                         priority=priority, status=status, org_id=(org or reporter.org).id,
                         reporter_id=reporter.id, **fields)
         return self._save(ticket)

@@ -42,6 +42,12 @@ def flashes(response):
     return [m.strip() for m in re.findall(r'role="alert">\s*(.*?)\s*<button', response.get_data(as_text=True), re.S)]
 
 
+def field_errors(response):
+    """The error messages shown at form fields on a rendered page."""
+    return [m.strip() for m in re.findall(r'<div class="invalid-feedback[^"]*">\s*(.*?)\s*</div>',
+                                          response.get_data(as_text=True), re.S)]
+
+
 class MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept in memory for the whole test run."""
 

@@ -1,5 +1,5 @@
 """Admin: the Deliveries page (the outbox), with filters and retry."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin import bp
@@ -15,7 +15,8 @@ def deliveries():
     state, channel = request.args.get("state", "")[:20], request.args.get("channel", "")[:20]
     try:
         page = outbox.list_deliveries(current_user, state=state, channel=channel,
-                                          page=validation.page_number(request.args.get("page")))
+                                          page=validation.page_number(request.args.get("page")),
+                                          per_page=current_app.config["PER_PAGE"])
     except ValidationError as error:
         flash(" ".join(error.errors.values()), "danger")
         return redirect(url_for("admin.deliveries"))

@@ -31,6 +31,11 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField("Add organization")
 
 
+class SlackChannelsForm(FlaskForm):
+    private = SelectField("Incident channels in Slack", choices=[("1", "Private"), ("0", "Public")],
+                          validators=[DataRequired()])
+
+
 class ProductAreaForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     description = StringField("Description", validators=[Optional(), Length(max=255)])

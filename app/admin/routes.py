@@ -1,8 +1,8 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, TicketOptionForm
+from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, SlackChannelsForm, TicketOptionForm
 from app.admin.forms import UserForm
 from app.decorators import permission_required
 from app.forms import ActionForm, apply_errors
@@ -26,7 +26,8 @@ def _org_choices(form):
 @bp.route("/users")
 def users():
     q = request.args.get("q", "")[:100]
-    page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")))
+    page = accounts.list_users(current_user, q=q, page=validation.page_number(request.args.get("page")),
+                               per_page=current_app.config["PER_PAGE"])
     return render_template("admin/users.html", page=page, q=q, action_form=ActionForm())
 
 
@@ -88,8 +89,20 @@ def organizations():
         else:
             flash(f"Added {org.name}.", "success")
             return redirect(url_for("admin.organizations"))
-    return render_template("admin/organizations.html", form=form,
+    return render_template("admin/organizations.html", form=form, channels_form=SlackChannelsForm(),
                            organizations=accounts.list_organizations())
+
+
+@bp.post("/organizations/<int:org_id>/slack-channels")
+def slack_channels(org_id):
+    form = SlackChannelsForm()
+    if not form.validate_on_submit():
+        flash("Choose private or public incident channels.", "danger")
+        return redirect(url_for("admin.organizations"))
+    org = accounts.set_slack_channels_private(current_user, org_id, form.private.data == "1")
+    kind = "private" if org.slack_channels_private else "public"
+    flash(f"{org.name}'s incident channels in Slack will be {kind}.", "success")
+    return redirect(url_for("admin.organizations"))
 
 
 @bp.route("/product-areas", methods=["GET", "POST"])

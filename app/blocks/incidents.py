@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.blocks.text import escape
 from app.links import absolute_url
 from app.models import IncidentStatus, Severity
 from app.services.incident_lifecycle import transitions_from
@@ -16,6 +17,8 @@ TRANSITION_ACTION = "incident.transition"
 ASSIGN_ME_ACTION = "incident.assign_me"
 OPEN_ACTION = "incident.open"
 MAX_OPTIONS = 100  # Slack's limit for a static select
+# Stands for the incident's own channel until the worker knows its id (users' text never holds a raw "<").
+CHANNEL_LINK = "<#incident-channel>"
 
 STATUS_EMOJI = {
     IncidentStatus.DETECTED: ":red_circle:", IncidentStatus.INVESTIGATING: ":large_orange_circle:",
@@ -56,7 +59,7 @@ def incident_url(incident):
 def _person(user):
     if user is None:
         return "_nobody_"
-    return f"<@{user.slack_user_id}>" if user.slack_user_id else user.display_name
+    return f"<@{user.slack_user_id}>" if user.slack_user_id else escape(user.display_name)
 
 
 def _status(incident):
@@ -70,16 +73,16 @@ def incident_summary(incident):
         MarkdownTextObject(text=f"*Severity*\n{incident.severity.label}"),
         MarkdownTextObject(text=f"*Commander*\n{_person(incident.commander)}"),
         MarkdownTextObject(text=f"*Assignee*\n{_person(incident.assignee)}"),
-        MarkdownTextObject(text=f"*Product area*\n{incident.product_area.name if incident.product_area else '—'}"),
+        MarkdownTextObject(text=f"*Product area*\n{escape(incident.product_area.name) if incident.product_area else '—'}"),
         MarkdownTextObject(text=f"*Reporter*\n{_person(incident.reporter)}"),
     ]
     blocks = [HeaderBlock(text=f"{incident.reference}: {incident.title}"[:150]),
               SectionBlock(fields=fields)]
     if incident.description:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=incident.description[:2900])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=escape(incident.description, 2900))))
     blocks.append(ActionsBlock(block_id=f"incident:{incident.number}", elements=action_buttons(incident)))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"<{incident_url(incident)}|Open in Relay>")]))
-    return _message(f"{incident.reference} {incident.status.label}: {incident.title}", blocks)
+    return _message(f"{incident.reference} {incident.status.label}: {escape(incident.title)}", blocks)
 
 
 def action_buttons(incident):
@@ -98,22 +101,30 @@ def action_buttons(incident):
     return buttons
 
 
-def incident_headline(incident, channel_id=None):
-    """The one-message headline in the incidents channel."""
-    where = f" · <#{channel_id}>" if channel_id else ""
+def incident_headline(incident):
+    """The one-message headline in the incidents channel, linking to the incident's own channel."""
+    where = f" · {CHANNEL_LINK}"
     text = (f"{STATUS_EMOJI[incident.status]} *<{incident_url(incident)}|{incident.reference}>* "
-            f"{incident.title} · {incident.severity.label} · {incident.status.label}{where}")
+            f"{escape(incident.title)} · {incident.severity.label} · {incident.status.label}{where}")
     return _message(text, [SectionBlock(text=MarkdownTextObject(text=text[:3000]))])
+
+
+def declared_here_note(incident, actor):
+    """The short note in the channel where /incident was run."""
+    who = f"<@{actor.slack_user_id}>" if actor is not None and actor.slack_user_id else "Someone"
+    text = (f":rotating_light: {who} declared *<{incident_url(incident)}|{incident.reference}>* "
+            f"({incident.severity.label}); follow it in {CHANNEL_LINK}.")
+    return _message(text, [SectionBlock(text=MarkdownTextObject(text=text))])
 
 
 def incident_dm(incident, role):
     text = (f"You are the {role} of *<{incident_url(incident)}|{incident.reference}>* "
-            f"({incident.severity.label}): {incident.title}")
+            f"({incident.severity.label}): {escape(incident.title)}")
     return _message(text, [SectionBlock(text=MarkdownTextObject(text=text[:3000]))])
 
 
 def deleted_notice(reference, title):
-    text = f":wastebasket: {reference} ({title}) was deleted."
+    text = f":wastebasket: {reference} ({escape(title)}) was deleted."
     return _message(text, [SectionBlock(text=MarkdownTextObject(text=text))])
 
 

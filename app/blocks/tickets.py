@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
+from app.blocks.text import escape, slack_date
 from app.links import absolute_url
 from app.models import Priority, TicketStatus
 from app.services import tickets
@@ -20,6 +21,10 @@ RESOLVE_CALLBACK = "ticket.resolve"
 ACTIONS = ("ticket.assign_me", "ticket.reassign", "ticket.resolve", "ticket.close", "ticket.reopen")
 SCREENSHOT_TYPES = ["png", "jpg", "jpeg", "gif", "webp"]
 MAX_LISTED = 40  # a modal holds at most 100 blocks
+
+# The web's colours: red for critical, yellow for high, blue for medium, grey for low.
+PRIORITY_MARK = {Priority.CRITICAL: ":red_circle:", Priority.HIGH: ":large_yellow_circle:",
+                 Priority.MEDIUM: ":large_blue_circle:", Priority.LOW: ":white_circle:"}
 
 STATUS_EMOJI = {TicketStatus.OPEN: ":large_blue_circle:", TicketStatus.IN_PROGRESS: ":large_orange_circle:",
                 TicketStatus.RESOLVED: ":large_green_circle:", TicketStatus.CLOSED: ":white_check_mark:"}
@@ -59,7 +64,7 @@ def new_ticket_modal(campaigns, issue_types, with_screenshot=True):
 def reassign_modal(ticket):
     return View(type="modal", callback_id=REASSIGN_CALLBACK, title="Reassign ticket", submit="Reassign",
                 private_metadata=json.dumps({"n": ticket.number}), blocks=[
-                    SectionBlock(text=MarkdownTextObject(text=f"*{ticket.reference}*: {ticket.title}"[:3000])),
+                    SectionBlock(text=MarkdownTextObject(text=f"*{ticket.reference}*: {escape(ticket.title)}")),
                     _input("assignee", "Assign to", UserSelectElement(action_id="value"),
                            hint="Must have a Relay responder account."),
                     _input("comment", "Comment", PlainTextInputElement(action_id="value", multiline=True,
@@ -69,7 +74,7 @@ def reassign_modal(ticket):
 def resolve_modal(ticket):
     return View(type="modal", callback_id=RESOLVE_CALLBACK, title="Resolve ticket", submit="Resolve",
                 private_metadata=json.dumps({"n": ticket.number}), blocks=[
-                    SectionBlock(text=MarkdownTextObject(text=f"*{ticket.reference}*: {ticket.title}"[:3000])),
+                    SectionBlock(text=MarkdownTextObject(text=f"*{ticket.reference}*: {escape(ticket.title)}")),
                     _input("notes", "How was it resolved?", PlainTextInputElement(
                         action_id="value", multiline=True, max_length=3000))])
 
@@ -81,7 +86,7 @@ def ticket_url(ticket):
 def _person(user):
     if user is None:
         return "_nobody_"
-    return f"<@{user.slack_user_id}>" if user.slack_user_id else user.display_name
+    return f"<@{user.slack_user_id}>" if user.slack_user_id else escape(user.display_name)
 
 
 def buttons_for(ticket, actor=None):
@@ -108,21 +113,27 @@ def buttons_for(ticket, actor=None):
 
 
 def _line(ticket):
-    return (f"{STATUS_EMOJI[ticket.status]} *<{ticket_url(ticket)}|{ticket.reference}>* {ticket.title} · "
-            f"{ticket.priority.label} · {ticket.status.label} · {_person(ticket.assignee)}")[:3000]
+    return (f"{STATUS_EMOJI[ticket.status]} *<{ticket_url(ticket)}|{ticket.reference}>* {escape(ticket.title)} · "
+            f"{priority_text(ticket)} · {ticket.status.label} · {_person(ticket.assignee)}")[:3000]
+
+
+def priority_text(ticket):
+    return f"{PRIORITY_MARK[ticket.priority]} {ticket.priority.label}"
 
 
 def ticket_card(ticket):
     """The message in the tickets channel, updated in place on every change."""
     fields = [MarkdownTextObject(text=f"*Status*\n{STATUS_EMOJI[ticket.status]} {ticket.status.label}"),
-              MarkdownTextObject(text=f"*Priority*\n{ticket.priority.label}"),
+              MarkdownTextObject(text=f"*Priority*\n{priority_text(ticket)}"),
               MarkdownTextObject(text=f"*Assignee*\n{_person(ticket.assignee)}"),
               MarkdownTextObject(text=f"*Reporter*\n{_person(ticket.reporter)}"),
-              MarkdownTextObject(text=f"*Campaign*\n{ticket.campaign.name if ticket.campaign else '—'}"),
-              MarkdownTextObject(text=f"*Issue type*\n{ticket.issue_type.name if ticket.issue_type else '—'}")]
+              MarkdownTextObject(text=f"*Campaign*\n{escape(ticket.campaign.name) if ticket.campaign else '—'}"),
+              MarkdownTextObject(text=f"*Issue type*\n{escape(ticket.issue_type.name) if ticket.issue_type else '—'}"),
+              MarkdownTextObject(text=f"*Created*\n{slack_date(ticket.created_at)}"),
+              MarkdownTextObject(text=f"*Updated*\n{slack_date(ticket.updated_at)}")]
     blocks = [HeaderBlock(text=f"{ticket.reference}: {ticket.title}"[:150]), SectionBlock(fields=fields)]
     if ticket.details:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=ticket.details[:2900])))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=escape(ticket.details, 2900))))
     buttons = buttons_for(ticket)
     if buttons:
         blocks.append(ActionsBlock(block_id=f"ticket:{ticket.number}", elements=buttons))
@@ -130,7 +141,7 @@ def ticket_card(ticket):
     if ticket.incident is not None:
         context += f" · promoted to {ticket.incident.reference}"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
-    text = f"{ticket.reference} {ticket.status.label}: {ticket.title}"
+    text = f"{ticket.reference} {ticket.status.label}: {escape(ticket.title)}"
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
 
 

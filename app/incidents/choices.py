@@ -4,12 +4,20 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import IncidentStatus, Severity, User
 from app.services.accounts import list_organizations, list_product_areas
+from app.services.assignment import assignable_people
 from app.services.core.permissions import staff_for_org
 
 
 def staff_choices(org_id, blank="— nobody —"):
     people = db.session.scalars(select(User).where(staff_for_org(org_id)).order_by(User.display_name))
     return [("", blank)] + [(str(u.id), u.display_name) for u in people]
+
+
+def fill_assign_form(form, actor, record):
+    """Offer only the people the assignment service will accept from *actor*."""
+    form.assignee_id.choices = [(str(person.id), person.display_name) if person else ("", "— unassigned —")
+                                for person in assignable_people(actor, record)]
+    return form
 
 
 def fill_incident_form(form, actor, org_id=None):

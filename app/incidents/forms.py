@@ -9,14 +9,21 @@ SEVERITY_CHOICES = [(s.value, f"{s.label} — {s.description}") for s in Severit
 
 
 class IncidentForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)], render_kw={"autofocus": True})
     severity = SelectField("Severity", choices=SEVERITY_CHOICES, default="sev3")
     product_area_id = SelectField("Product area", coerce=str, validators=[Optional()])
     commander_id = SelectField("Incident commander", coerce=str, validators=[Optional()])
     org_id = SelectField("Organization", coerce=str, validators=[Optional()])
     description = TextAreaField("Description", validators=[Length(max=DESCRIPTION_MAX)],
                                 render_kw={"rows": 6})
-    submit = SubmitField("Save")
+    submit = SubmitField("Save changes")
+
+
+class DeclareForm(IncidentForm):
+    # No default: Enter in the title must not declare a SEV3 nobody chose.
+    severity = SelectField("Severity", choices=[("", "Choose a severity…")] + SEVERITY_CHOICES, default="",
+                           validators=[DataRequired(message="Choose a severity.")])
+    submit = SubmitField("Declare incident")
 
 
 class TransitionForm(FlaskForm):

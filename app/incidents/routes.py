@@ -1,11 +1,11 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.forms import apply_errors
 from app.incidents import bp
-from app.incidents.choices import fill_filter_form, fill_incident_form, staff_choices
+from app.incidents.choices import fill_assign_form, fill_filter_form, fill_incident_form
 from app.forms import ActionForm, CommentForm
-from app.incidents.forms import AssignForm, FilterForm, IncidentForm
+from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
 from app.services import audit, incidents
 from app.services.core import validation
@@ -33,7 +33,7 @@ def index():
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
         q=(form.q.data or "")[:100], sort=form.sort.data or "newest",
-        page=validation.page_number(request.args.get("page")),
+        page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
     page = incidents.list_incidents(current_user, filters)
     return render_template("incidents/index.html", page=page, form=form,
@@ -43,7 +43,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = fill_incident_form(IncidentForm(), current_user)
+    form = fill_incident_form(DeclareForm(), current_user)
     if form.validate_on_submit():
         try:
             incident = incidents.declare_incident(
@@ -61,14 +61,18 @@ def new():
 
 @bp.route("/<int:number>")
 def detail(number):
-    incident = incidents.get_incident(current_user, number)
-    assign_form = AssignForm(assignee_id=str(incident.assignee_id or ""))
-    assign_form.assignee_id.choices = staff_choices(incident.org_id, "— unassigned —")
+    return _page(incidents.get_incident(current_user, number))
+
+
+def _page(incident, *, assign_form=None, comment_form=None):
+    """The incident's page; a refused form comes back with its input and the reason at its field."""
+    assign_form = fill_assign_form(assign_form or AssignForm(assignee_id=str(incident.assignee_id or "")),
+                                   current_user, incident)
     return render_template(
         "incidents/detail.html", incident=incident,
         transitions=incidents.allowed_transitions(current_user, incident),
         timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
-        transition_form=TransitionForm(), assign_form=assign_form, comment_form=CommentForm(),
+        transition_form=TransitionForm(), assign_form=assign_form, comment_form=comment_form or CommentForm(),
         action_form=ActionForm())
 
 
@@ -121,11 +125,15 @@ def transition(number):
 @bp.route("/<int:number>/assign", methods=["POST"])
 def assign(number):
     form = AssignForm()
-    if not form.validate_on_submit():
-        flash("The assignment form was invalid. Please try again.", "warning")
-        return redirect(url_for("incidents.detail", number=number))
-    return _act(number, lambda: incidents.assign_incident(current_user, number, form.assignee_id.data),
-                "Assignment updated.")
+    if form.validate_on_submit():
+        try:
+            incidents.assign_incident(current_user, number, form.assignee_id.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Assignment updated.", "success")
+            return redirect(url_for("incidents.detail", number=number))
+    return _page(incidents.get_incident(current_user, number), assign_form=form)
 
 
 @bp.route("/<int:number>/take", methods=["POST"])
@@ -140,12 +148,15 @@ def take(number):
 @bp.route("/<int:number>/comments", methods=["POST"])
 def comment(number):
     form = CommentForm()
-    if not form.validate_on_submit():
-        incidents.get_incident(current_user, number)
-        flash(" ".join(form.body.errors) or "Your comment could not be saved.", "danger")
-        return redirect(url_for("incidents.detail", number=number))
-    return _act(number, lambda: incidents.comment_on_incident(current_user, number, form.body.data),
-                "Comment added.")
+    if form.validate_on_submit():
+        try:
+            incidents.comment_on_incident(current_user, number, form.body.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash("Comment added.", "success")
+            return redirect(url_for("incidents.detail", number=number))
+    return _page(incidents.get_incident(current_user, number), comment_form=form)
 
 
 @bp.route("/<int:number>/delete", methods=["POST"])

@@ -10,6 +10,8 @@ from app.links import absolute_url
 from app.notifications.email.compose import queue_email
 from app.notifications.recipients import provider_staff
 from app.jobs.scheduler import job
+from app.notifications.slack.reports import post_report
+from app.blocks.reports import weekly_report
 
 
 def week_of(model, open_statuses, level_column, levels, since, until):
@@ -40,7 +42,7 @@ def weekly_summary(period_start):
     """The week before *period_start*, to the provider's admins and managers."""
     since = period_start - timedelta(days=7)
     sections = weekly_sections(since, period_start)
-    queued = 0
+    queued = post_report("weekly_summary", period_start, weekly_report(since, sections, absolute_url("main.index")))
     for user in provider_staff(Role.ADMIN, Role.MANAGER):
         queued += bool(queue_email(user, "report.weekly", "weekly_summary",
                                    f"Weekly summary, week of {since:%Y-%m-%d}",

@@ -6,7 +6,9 @@ current period is the latest start at or before now. The worker inserts
 a second worker's insert fails on the unique constraint (or waits, then
 fails), a crash rolls both back so the job runs again, and a worker that was
 down when a period began runs that period once when it comes back (only the
-latest missed period: a digest for today, not one per missed day).
+latest missed period: a digest for today, not one per missed day). Jobs start
+from the install (the first organization): a period that began before it never
+runs, so a fresh install does not send last week's summary.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -15,11 +17,11 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import db
-from app.models import JobRun
+from app.models import JobRun, Organization
 from app.models.base import utcnow
 
 log = logging.getLogger("relay.jobs")
@@ -84,9 +86,12 @@ def run_due_jobs(now: datetime | None = None) -> list[str]:
 
     now = now or utcnow()
     zone = ZoneInfo(current_app.config["TIMEZONE"])
+    installed = db.session.scalar(select(func.min(Organization.created_at)))
     ran = []
     for scheduled in list(JOBS.values()):
         period, start = current_period(current_app.config[scheduled.schedule_setting], now, zone)
+        if installed is None or start < installed:
+            continue  # the period began before the install: nothing to catch up on
         if db.session.scalar(select(JobRun.id).where(JobRun.job == scheduled.name, JobRun.period == period)):
             continue
         if run_once(scheduled, period, start):

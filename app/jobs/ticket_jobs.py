@@ -13,6 +13,8 @@ from app.notifications.email.compose import queue_email
 from app.notifications.recipients import admin_recipients
 from app.jobs.scheduler import job
 from app.notifications.email.tickets import ticket_link
+from app.notifications.slack.reports import post_report
+from app.blocks.reports import ticket_report
 
 REPORT_MAX = 50  # tickets listed in one email; the rest are counted
 
@@ -35,6 +37,10 @@ def overdue_reminder(period_start):
     days = current_app.config["OVERDUE_AFTER_DAYS"]
     overdue = open_tickets(Ticket.assignee_id.is_not(None), Ticket.created_at < period_start - timedelta(days=days))
     queued = 0
+    if overdue:
+        queued += post_report("overdue_reminder", period_start, ticket_report(
+            f"{len(overdue)} ticket(s) open for more than {days} days", listed(overdue), len(overdue),
+            absolute_url("tickets.index", fallback="/tickets/")))
     for _, group in groupby(overdue, key=lambda ticket: ticket.assignee_id):
         tickets = list(group)
         queued += bool(queue_email(tickets[0].assignee, "ticket.overdue", "ticket_overdue",
@@ -52,7 +58,9 @@ def stale_report(period_start):
     stale = open_tickets(Ticket.updated_at < period_start - timedelta(days=days))
     if not stale:
         return 0
-    queued = 0
+    queued = post_report("stale_report", period_start, ticket_report(
+        f"Stale tickets: {len(stale)} without an update for {days}+ days", listed(stale), len(stale),
+        absolute_url("tickets.index", fallback="/tickets/")))
     for admin in admin_recipients():
         queued += bool(queue_email(admin, "report.stale", "stale_report",
                                    f"Stale tickets: {len(stale)} without an update for {days}+ days",

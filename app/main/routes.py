@@ -1,12 +1,13 @@
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import login_manager
 from app.forms import apply_errors
 from app.main import bp
 from app.main.forms import PasswordForm, ProfileForm
-from app.models import User
+from app.models import Incident, User
 from app.extensions import db
+from app.services import references
 from app.services.dashboard import overview
 from app.services.core.errors import ValidationError
 from app.services.profile import change_password, update_profile
@@ -26,6 +27,21 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("main/index.html", overview=overview(current_user))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico wherever they are (a download, an error page)."""
+    return current_app.send_static_file("favicon.ico")
+
+
+@bp.route("/go")
+@login_required
+def go():
+    """Open the incident or ticket whose number was typed in the navbar box."""
+    record = references.find(current_user, request.args.get("number", "")[:40])
+    endpoint = "incidents.detail" if isinstance(record, Incident) else "tickets.detail"
+    return redirect(url_for(endpoint, number=record.number))
 
 
 @bp.route("/healthz")

@@ -1,7 +1,7 @@
 """Organizations: the tenants that own incidents, tickets and users."""
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -16,6 +16,8 @@ class Organization(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     # The provider runs Relay; its staff see every organization's records.
     is_provider: Mapped[bool] = mapped_column(default=False)
+    # Incident channels in Slack are private unless the organization chose otherwise.
+    slack_channels_private: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self):

@@ -2,8 +2,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.notifications.kinds import OPTIONAL
-
 
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -11,5 +9,5 @@ class CheckboxesField(SelectMultipleField):
 
 
 class NotificationPreferencesForm(FlaskForm):
-    kinds = CheckboxesField("Emails I get", choices=[(kind.name, kind.label) for kind in OPTIONAL])
+    kinds = CheckboxesField("Emails I get")  # choices: the kinds this person can be sent
     submit = SubmitField("Save preferences")

@@ -147,6 +147,22 @@ def create_organization(actor: User, *, name) -> Organization:
     return org
 
 
+def set_slack_channels_private(actor: User, org_id, private: bool) -> Organization:
+    """Choose whether the organization's incident channels in Slack are private (admins only)."""
+    require(actor, Permission.MANAGE_USERS)
+    try:
+        org = db.session.get(Organization, validation.optional_id(org_id, "org_id") or 0)
+    except ValidationError:
+        org = None
+    if org is None:
+        raise NotFound("That organization was not found.")
+    if not isinstance(private, bool):
+        raise ValidationError({"private": "Choose private or public."})
+    org.slack_channels_private = private
+    db.session.commit()
+    return org
+
+
 def list_product_areas():
     return db.session.scalars(select(ProductArea).order_by(ProductArea.name)).all()
 
@@ -161,6 +177,9 @@ def create_product_area(actor: User, *, name, description="", owner_ids=()) -> P
     owners = db.session.scalars(select(User).where(User.id.in_([i for i in ids if i]))).all()
     if len(owners) != len([i for i in ids if i]):
         raise ValidationError({"owner_ids": "Choose owners from the list."})
+    if not all(owner.active and owner.is_provider_staff for owner in owners):
+        # Owners hear about every incident in their area, whichever customer it belongs to.
+        raise ValidationError({"owner_ids": "Owners must be active responders or above in the provider organization."})
     area = ProductArea(name=name, owners=list(owners),
                        description=validation.text(description, "description", max_length=255,
                                                    required=False))

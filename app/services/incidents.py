@@ -1,14 +1,15 @@
 """Incidents: declare, find, move through the lifecycle, assign, edit, comment, delete."""
 from dataclasses import dataclass
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import attachments, audit
+from app.services import attachments, audit, search
+from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
@@ -63,10 +64,9 @@ def list_incidents(actor: User, filters: IncidentFilters):
         query = query.where(Incident.assignee_id == filters.assignee_id)
     if filters.product_area_id:
         query = query.where(Incident.product_area_id == filters.product_area_id)
-    if filters.q:
-        term = f"%{filters.q.strip()[:100]}%"
-        query = query.where(or_(Incident.title.ilike(term), Incident.description.ilike(term)))
-    query = query.order_by(*SORTS.get(filters.sort, SORTS["newest"])).options(
+    if filters.q and filters.q.strip():
+        query = query.where(search.matching(Incident, filters.q, Incident.title, Incident.description))
+    query = query.order_by(*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"])).options(
         selectinload(Incident.assignee), selectinload(Incident.product_area), selectinload(Incident.org)
     )
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
@@ -83,7 +83,7 @@ def _product_area(product_area_id):
 
 
 def open_incident(actor: User, *, title, severity, description="", product_area_id=None, commander_id=None,
-                  org_id=None, reporter: User | None = None, source=Source.WEB) -> Incident:
+                  org_id=None, reporter: User | None = None, source=Source.WEB, event_data=None) -> Incident:
     """Add a new numbered incident to the current transaction, on the record; never commits."""
     fields = dict(
         title=validation.text(title, "title", max_length=TITLE_MAX),
@@ -102,17 +102,17 @@ def open_incident(actor: User, *, title, severity, description="", product_area_
     audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
-    emit("incident.declared", incident, actor, source)
+    emit("incident.declared", incident, actor, source, **(event_data or {}))
     return incident
 
 
 def declare_incident(actor: User, *, title, severity, description="", product_area_id=None,
-                     commander_id=None, org_id=None, source=Source.WEB) -> Incident:
-    """Declare a new incident, numbered and on the record."""
+                     commander_id=None, org_id=None, source=Source.WEB, event_data=None) -> Incident:
+    """Declare a new incident, numbered and on the record (*event_data* rides along on incident.declared)."""
     require(actor, Permission.RAISE)
     incident = open_incident(actor, title=title, severity=severity, description=description,
                              product_area_id=product_area_id, commander_id=commander_id, org_id=org_id,
-                             source=source)
+                             source=source, event_data=event_data)
     db.session.commit()
     return incident
 
@@ -155,15 +155,7 @@ def transition_incident(actor: User, number: int, target, *, expected_status=Non
 def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB) -> Incident:
     """Assign an incident: responders take it themselves, managers assign anyone."""
     incident = _load(actor, number, for_update=True)
-    require(actor, Permission.WORK)
-    assignee_id = validation.optional_id(assignee_id, "assignee_id")
-    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
-        if not (assignee_id is None and incident.assignee_id == actor.id):
-            raise Forbidden("Only managers can assign incidents to someone else.")
-    assignee = staff_member(assignee_id, incident.org_id, "assignee_id")
-    if incident.assignee_id == (assignee.id if assignee else None):
-        db.session.rollback()
-        return incident
+    assignee = check_assignee(actor, incident, assignee_id)
     old = incident.assignee.display_name if incident.assignee else None
     incident.assignee = assignee
     audit.record(incident, "assigned", actor, source, field="assignee", old=old,

@@ -3,13 +3,18 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import NotificationOptOut, User
-from app.notifications.kinds import BY_NAME, OPTIONAL
+from app.notifications.kinds import BY_NAME, KINDS
 from app.services.core.errors import ValidationError
 
 
 def turned_off(user_id: int) -> set[str]:
     """The kinds of notification *user_id* turned off."""
     return set(db.session.scalars(select(NotificationOptOut.kind).where(NotificationOptOut.user_id == user_id)))
+
+
+def kinds_for(user: User):
+    """The kinds of email *user* can be sent at all: the only ones their settings show."""
+    return [kind for kind in KINDS if kind.reaches(user)]
 
 
 def wants(user: User, kind: str, critical=False) -> bool:
@@ -24,11 +29,12 @@ def wants(user: User, kind: str, critical=False) -> bool:
 def save_preferences(actor: User, enabled_kinds) -> set[str]:
     """Keep the optional kinds in *enabled_kinds* on for *actor* and turn the others off."""
     enabled = set(enabled_kinds or ())
-    unknown = enabled - {kind.name for kind in OPTIONAL}
-    if unknown:
+    offered = {kind.name for kind in kinds_for(actor) if kind.optional}
+    if enabled - offered:
         raise ValidationError({"kinds": "Choose from the notifications listed."})
-    off = {kind.name for kind in OPTIONAL} - enabled
-    db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == actor.id))
+    off = offered - enabled
+    db.session.execute(delete(NotificationOptOut).where(NotificationOptOut.user_id == actor.id,
+                                                        NotificationOptOut.kind.in_(offered)))
     db.session.add_all(NotificationOptOut(user_id=actor.id, kind=name) for name in sorted(off))
     db.session.commit()
     return off

@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased, selectinload
 from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Campaign, Incident, IssueType, Organization, Priority, Ticket
 from app.models import TicketStatus, User
+from app.services import search
 from app.services.core import validation
 from app.services.core.errors import ValidationError
 from app.services.core.permissions import Permission, require, visible_filter
@@ -83,8 +84,7 @@ def _filtered(actor: User, filters: TicketFilters):
     if end:
         query = query.where(Ticket.created_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
     if filters.q and filters.q.strip():
-        term = f"%{filters.q.strip()[:100]}%"
-        query = query.where(or_(Ticket.title.ilike(term), Ticket.details.ilike(term)))
+        query = query.where(search.matching(Ticket, filters.q, Ticket.title, Ticket.details))
     return query
 
 
@@ -97,7 +97,7 @@ def _order(query, sort):
 
 def list_tickets(actor: User, filters: TicketFilters):
     """Return one page of the tickets *actor* may see, filtered and sorted."""
-    query = _order(_filtered(actor, filters), filters.sort).options(
+    query = _order(_filtered(actor, filters).order_by(*search.exact_first(Ticket, filters.q)), filters.sort).options(
         selectinload(Ticket.assignee), selectinload(Ticket.campaign), selectinload(Ticket.issue_type),
         selectinload(Ticket.org))
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Campaign, Comment, IssueType, Priority, Source, Ticket, TicketStatus, User, next_number
 from app.models.base import utcnow
+from app.services.assignment import check_assignee
 from app.services import audit
 from app.services.core import validation
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
@@ -187,18 +188,9 @@ def assign_to_me(actor: User, number: int, *, source=Source.WEB) -> Ticket:
 def reassign_ticket(actor: User, number: int, assignee_id, *, comment=None, source=Source.WEB) -> Ticket:
     """Hand a ticket to someone else (managers), or drop one's own, with an optional comment."""
     ticket = load_ticket(actor, number, for_update=True)
-    require(actor, Permission.WORK)
-    assignee_id = validation.optional_id(assignee_id, "assignee_id")
-    if assignee_id != actor.id and not can(actor, Permission.ASSIGN_OTHERS):
-        if not (assignee_id is None and ticket.assignee_id == actor.id):
-            raise Forbidden("Only managers can assign tickets to someone else.")
-    assignee = staff_member(assignee_id, ticket.org_id, "assignee_id")
+    assignee = check_assignee(actor, ticket, assignee_id)
     note = validation.text(comment, "comment", max_length=COMMENT_MAX, required=False, label="Comment")
-    if ticket.assignee_id == (assignee.id if assignee else None) and not note:
-        db.session.rollback()
-        return ticket
-    if ticket.assignee_id != (assignee.id if assignee else None):
-        _assign(actor, ticket, assignee, source)
+    _assign(actor, ticket, assignee, source)
     if note:
         _add_comment(actor, ticket, note, source)
     db.session.commit()

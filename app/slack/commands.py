@@ -1,4 +1,5 @@
 """Slash commands: each answers at once, opening a modal (the one Slack call that cannot wait) or replying."""
+from app.blocks.text import escape
 from app.extensions import db
 from app.services import accounts
 from app.services.core.errors import DomainError
@@ -33,4 +34,4 @@ def dispatch(form):
         return handler(form)
     except DomainError as error:
         db.session.rollback()
-        return ephemeral(error.message)
+        return ephemeral(escape(error.message))

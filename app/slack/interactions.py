@@ -5,7 +5,7 @@ from app.services import incidents
 from app.services.core.errors import DomainError, ValidationError
 from app.blocks import incidents as views
 from app.slack import people, ticket_actions
-from app.slack.forms import BadPayload, button_value, field_errors, values
+from app.slack.forms import BadPayload, button_value, field_errors, string, values
 from app.slack.receipts import first_time
 from app.slack.replies import tell_later
 
@@ -20,7 +20,7 @@ def declare(payload, view):
     form = values(view)
     try:
         actor = people.actor_for(payload["user"].get("id"))
-        commander = people.account_for(form.get("commander"))
+        commander = people.account_for(form.get("commander"), "commander_id")
         if form.get("commander") and commander is None:
             raise ValidationError({"commander_id": "That person has no Relay account; pick a responder."})
         if not first_time(f"view:{view.get('id')}"):
@@ -28,7 +28,8 @@ def declare(payload, view):
         incidents.declare_incident(
             actor, title=form.get("title"), description=form.get("description") or "",
             severity=form.get("severity"), product_area_id=form.get("product_area"),
-            commander_id=commander.id if commander else None, source=Source.SLACK)
+            commander_id=commander.id if commander else None, source=Source.SLACK,
+            event_data={"slack_channel": _origin_channel(view)})
     except ValidationError as error:
         db.session.rollback()
         return field_errors(error, DECLARE_FIELDS)
@@ -36,6 +37,12 @@ def declare(payload, view):
         db.session.rollback()
         return {"response_action": "errors", "errors": {"title": error.message}}
     return None
+
+
+def _origin_channel(view):
+    """The channel /incident was run in, which the modal carries; None if it carries nothing usable."""
+    metadata = view.get("private_metadata")
+    return metadata if isinstance(metadata, str) and len(metadata) <= 40 else None
 
 
 SUBMISSIONS = {views.DECLARE_CALLBACK: declare, **ticket_actions.SUBMISSIONS}
@@ -67,12 +74,13 @@ def _action_handler(action_id):
 
 def block_actions(payload):
     """Run the pressed button's service call; a refusal becomes an ephemeral explanation."""
-    actions = payload.get("actions") or []
-    if not actions or not isinstance(actions[0], dict):
+    actions = payload.get("actions")
+    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
         raise BadPayload("The interaction names no action.")
-    handler = _action_handler(str(actions[0].get("action_id")))
+    action_id = string(actions[0].get("action_id"), "The action id", 255) or ""
+    handler = _action_handler(action_id)
     if handler is None:
-        raise BadPayload(f"Relay has no button called {str(actions[0].get('action_id'))[:60]!r}.")
+        raise BadPayload(f"Relay has no button called {action_id[:60]!r}.")
     try:
         handler(payload, actions[0])
     except DomainError as error:
@@ -85,16 +93,17 @@ def dispatch(payload):
     """Route one interaction payload by type and callback or action id."""
     if not isinstance(payload, dict) or not isinstance(payload.get("user"), dict):
         raise BadPayload("The interaction payload is malformed.")
-    kind = payload.get("type")
+    kind = string(payload.get("type"), "The interaction type", 40)
     if kind == "block_actions":
         return block_actions(payload)
     if kind == "view_submission":
         view = payload.get("view")
         if not isinstance(view, dict):
             raise BadPayload("The submission has no view.")
-        handler = SUBMISSIONS.get(view.get("callback_id"))
+        callback_id = string(view.get("callback_id"), "The form's callback id", 255) or ""
+        handler = SUBMISSIONS.get(callback_id)
         if handler is None:
-            raise BadPayload(f"Relay has no form called {str(view.get('callback_id'))[:60]!r}.")
+            raise BadPayload(f"Relay has no form called {callback_id[:60]!r}.")
         return handler(payload, view)
     if kind == "view_closed":
         return None

@@ -19,6 +19,7 @@ BOT_SCOPES = [
     "channels:manage",    # create incd-<number> channels and invite people
     "chat:write",         # summaries, headlines, lines, direct messages, ephemeral notes
     "commands",           # the slash commands
+    "groups:write",       # create private incd-<number> channels (the default) and invite people
     "files:read",         # fetch the screenshot given in the /new-ticket form
     "pins:write",         # pin the incident summary
     "users:read",         # users.info: a Slack user's profile

@@ -4,24 +4,35 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.blocks.text import escape
 from app.extensions import db
 from app.models import Organization, Role, User
 from app.outbox import enqueue
-from app.services.core.errors import DomainError, Forbidden
+from app.services.core.errors import DomainError, Forbidden, ValidationError
 from app.notifications.slack.client import request_client
 
 # Accounts made for Slack members cannot sign in with a password until an admin sets one.
 NO_PASSWORD = "!slack"
 
 
-def _profile(slack_user_id):
+def _profile(slack_user_id, field=None):
+    """(email, name) from Slack's users.info; a failure is about the actor, or about the person in *field*."""
     db.session.commit()  # no connection held while Slack answers
     try:
         user = request_client().users_info(user=slack_user_id)["user"]
     except SlackApiError as error:
-        raise DomainError(f"Relay could not look you up in Slack ({error.response.get('error')}); "
-                          "try again in a moment.")
+        code = error.response.get("error")
+        if field is None:
+            raise DomainError(f"Relay could not look you up in Slack ({code}); try again in a moment.")
+        if code in ("user_not_found", "users_not_found"):
+            raise ValidationError({field: "Slack does not know the person you picked (user_not_found); "
+                                          "pick someone from this workspace."})
+        raise ValidationError({field: f"Slack would not tell Relay who the person you picked is ({code}); "
+                                      "try again in a moment."})
     except OSError:
+        if field is not None:
+            raise ValidationError({field: "Slack did not answer when Relay looked up the person you picked; "
+                                          "try again in a moment."})
         raise DomainError("Slack did not answer when Relay looked you up; try again in a moment.")
     profile = user.get("profile") or {}
     name = profile.get("real_name") or user.get("real_name") or user.get("name") or slack_user_id
@@ -80,19 +91,19 @@ def _tell_admins(slack_user_id, email):
     channel = current_app.config.get("SLACK_ADMIN_CHANNEL")
     if channel:
         text = (f"<@{slack_user_id}> used Relay from Slack for the first time and got a reporter account "
-                f"({email}). Give them another role in Admin → Users if they need one.")
+                f"({escape(email)}). Give them another role in Admin → Users if they need one.")
         enqueue("slack", "account.created", channel, {"op": "post", "channel": channel, "text": text},
                 dedup_key=f"slack:new-account:{slack_user_id}")
 
 
-def account_for(slack_user_id) -> User | None:
-    """The existing account of a Slack user picked in a form (linked now if found by email), or None."""
+def account_for(slack_user_id, field) -> User | None:
+    """The existing account of a Slack user picked in a form's *field* (linked now if found by email), or None."""
     if not slack_user_id:
         return None
     user = _by_slack_id(slack_user_id)
     if user is not None:
         return user
-    email, _ = _profile(slack_user_id)
+    email, _ = _profile(slack_user_id, field)
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None or user.slack_user_id is not None:
         return None

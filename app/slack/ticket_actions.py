@@ -8,7 +8,7 @@ from app.services.core.errors import DomainError, ValidationError
 from app.services.core.permissions import Permission, require
 from app.blocks import tickets as ticket_views
 from app.slack import people
-from app.slack.forms import BadPayload, button_value, field_errors, values
+from app.slack.forms import BadPayload, button_value, field_errors, record_number, string, values
 from app.slack.receipts import first_time
 from app.slack.replies import tell_later
 from app.slack.ui import open_modal
@@ -77,16 +77,19 @@ def _submit(view, block, run, fields=None):
 
 def _number(view):
     try:
-        return int(json.loads(view.get("private_metadata") or "")["n"])
-    except (ValueError, TypeError, KeyError):
+        metadata = json.loads(string(view.get("private_metadata"), "The form's metadata", 3000) or "")
+    except ValueError:
+        metadata = None
+    if not isinstance(metadata, dict):
         raise BadPayload("The form does not say which ticket it is about.")
+    return record_number(metadata.get("n"))
 
 
 def create(payload, view):
     form = values(view)
 
     def run():
-        files = [str(f["id"])[:40] for f in (form.get("screenshot") or [])[:1] if isinstance(f, dict) and f.get("id")]
+        files = (form.get("screenshot") or [])[:1]
         # The file is fetched by the worker; its outbox row commits with the ticket (slack_tickets.py).
         tickets.create_ticket(_actor(payload), title=form.get("title"), details=form.get("details") or "",
                               priority=form.get("priority") or "medium", campaign_id=form.get("campaign"),
@@ -100,7 +103,7 @@ def reassign_submit(payload, view):
 
     def run():
         actor = _actor(payload)
-        assignee = people.account_for(form.get("assignee"))
+        assignee = people.account_for(form.get("assignee"), "assignee_id")
         if assignee is None:
             raise ValidationError({"assignee_id": "That person has no Relay account; pick a responder."})
         tickets.reassign_ticket(actor, number, assignee.id, comment=form.get("comment"), source=Source.SLACK)

@@ -3,11 +3,12 @@ from flask_login import current_user, login_required
 
 from app.decorators import permission_required
 from app.forms import apply_errors
-from app.incidents.choices import staff_choices
+from app.incidents.choices import fill_assign_form
 from app.services import attachments, audit, promotion, tickets
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 from app.services.core.permissions import Permission
+from app.services.uploads import safe_filename
 from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
@@ -97,19 +98,32 @@ def new():
         else:
             flash(f"{ticket.reference} raised. We will keep you posted here.", "success")
             return redirect(url_for("tickets.detail", number=ticket.number))
+    elif form.file.data:  # say what is wrong with the file too, not only with the other fields
+        try:
+            attachments.prepare_upload(form.file.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+    if form.file.data and not form.file.errors:
+        form.file.errors = [f"{safe_filename(form.file.data.filename)} was not attached: a browser cannot keep "
+                            "a chosen file when the form comes back, so choose it again."]
     return render_template("tickets/form.html", form=form, title="Raise a ticket")
 
 
 @bp.route("/<int:number>")
 def detail(number):
-    ticket = tickets.get_ticket(current_user, number)
-    assign_form = AssignForm(assignee_id=str(ticket.assignee_id or ""))
-    assign_form.assignee_id.choices = staff_choices(ticket.org_id, "— unassigned —")
+    return _page(tickets.get_ticket(current_user, number))
+
+
+def _page(ticket, *, assign_form=None, transition_form=None, comment_form=None):
+    """The ticket's page; a refused form comes back with its input and the reason at its field."""
+    assign_form = fill_assign_form(assign_form or AssignForm(assignee_id=str(ticket.assignee_id or "")),
+                                   current_user, ticket)
     return render_template(
         "tickets/detail.html", ticket=ticket, transitions=tickets.allowed_transitions(current_user, ticket),
         can_take=tickets.can_take(current_user, ticket),
         timeline=audit.timeline("ticket", ticket.id), comments=tickets.comments_for(ticket),
-        transition_form=TransitionForm(), assign_form=assign_form, comment_form=CommentForm(),
+        transition_form=transition_form or TransitionForm(), assign_form=assign_form,
+        comment_form=comment_form or CommentForm(),
         promote_form=fill_promote_form(PromoteForm()), action_form=ActionForm())
 
 
@@ -132,20 +146,30 @@ def edit(number):
     return render_template("tickets/form.html", form=form, ticket=ticket, title=f"Edit {ticket.reference}")
 
 
-def _act(number, form, action, success):
-    """Run one service call for a POSTed form; flash its outcome and go back to the ticket."""
-    if not form.validate_on_submit():
+def _act(number, form, action, success, keep=None):
+    """Run one service call for a POSTed form; flash its outcome and go back to the ticket.
+
+    With keep=(form name, fields), a refusal about one of those fields shows the page again
+    instead: what was typed stays, and the reason sits at the field.
+    """
+    name, fields = keep or (None, ())
+    if form.validate_on_submit():
+        try:
+            result = action()
+        except (InvalidTransition, ValidationError) as error:
+            if not set(getattr(error, "errors", ())) & set(fields):
+                flash(error.message, "danger")
+                return redirect(url_for("tickets.detail", number=number))
+            apply_errors(form, error)
+        else:
+            flash(success, "success")
+            return redirect(result if isinstance(result, str) else url_for("tickets.detail", number=number))
+    elif not any(getattr(form, field).errors for field in fields):
         tickets.get_ticket(current_user, number)
         errors = [e for field in form for e in field.errors]
         flash(" ".join(errors) or "That form was out of date. Please try again.", "warning")
         return redirect(url_for("tickets.detail", number=number))
-    try:
-        result = action()
-    except (InvalidTransition, ValidationError) as error:
-        flash(error.message, "danger")
-        return redirect(url_for("tickets.detail", number=number))
-    flash(success, "success")
-    return redirect(result if isinstance(result, str) else url_for("tickets.detail", number=number))
+    return _page(tickets.get_ticket(current_user, number), **{name: form})
 
 
 @bp.route("/<int:number>/transition", methods=["POST"])
@@ -153,7 +177,8 @@ def transition(number):
     form = TransitionForm()
     return _act(number, form, lambda: tickets.transition_ticket(
         current_user, number, form.target.data, expected_status=form.expected_status.data or None,
-        resolution_notes=form.resolution_notes.data), "Status updated.")
+        resolution_notes=form.resolution_notes.data), "Status updated.",
+        keep=("transition_form", ("resolution_notes",)))
 
 
 @bp.route("/<int:number>/take", methods=["POST"])
@@ -166,14 +191,15 @@ def take(number):
 def assign(number):
     form = AssignForm()
     return _act(number, form, lambda: tickets.reassign_ticket(
-        current_user, number, form.assignee_id.data, comment=form.comment.data), "Assignment updated.")
+        current_user, number, form.assignee_id.data, comment=form.comment.data), "Assignment updated.",
+        keep=("assign_form", ("assignee_id", "comment")))
 
 
 @bp.route("/<int:number>/comments", methods=["POST"])
 def comment(number):
     form = CommentForm()
     return _act(number, form, lambda: tickets.comment_on_ticket(current_user, number, form.body.data),
-                "Comment added.")
+                "Comment added.", keep=("comment_form", ("body",)))
 
 
 @bp.route("/<int:number>/promote", methods=["POST"])

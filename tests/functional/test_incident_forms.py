@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Comment, Incident, IncidentStatus, Role
-from tests.support import flashes
+from tests.support import field_errors, flashes
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ BAD_DECLARATIONS = [
     ({"title": "   "}, "This field is required."),
     ({"title": "x" * 201}, "Field cannot be longer than 200 characters."),
     ({"severity": "sev9"}, "Not a valid choice."),
-    ({"severity": ""}, "Not a valid choice."),
+    ({"severity": ""}, "Choose a severity."),
     ({"product_area_id": "999999"}, "Not a valid choice."),
     ({"product_area_id": "abc"}, "Not a valid choice."),
     ({"commander_id": "-1"}, "Not a valid choice."),
@@ -92,7 +92,8 @@ def test_assigning_an_unknown_person(client, db, incident, assignee):
     response = client.post(f"/incidents/{incident.number}/assign", data={"assignee_id": assignee},
                            follow_redirects=True)
     assert response.status_code == 200
-    assert any("Choose" in text for text in flashes(response)), flashes(response)
+    assert any("Choose" in text for text in field_errors(response)), field_errors(response)
+    assert 'name="assignee_id"' in response.get_data(as_text=True)
     db.session.refresh(incident)
     assert incident.assignee_id is None
 
@@ -101,7 +102,7 @@ def test_assigning_a_reporter_or_deactivated_user_is_refused(client, db, factory
     for person in (factory.user(Role.REPORTER), factory.user(Role.RESPONDER, active=False)):
         response = client.post(f"/incidents/{incident.number}/assign", data={"assignee_id": person.id},
                                follow_redirects=True)
-        assert any("active responder" in text for text in flashes(response))
+        assert any("active responder" in text for text in field_errors(response))
     db.session.refresh(incident)
     assert incident.assignee_id is None
 
@@ -110,7 +111,8 @@ def test_assigning_a_reporter_or_deactivated_user_is_refused(client, db, factory
                                           ("x" * 10_001, "Field cannot be longer than 10000 characters.")])
 def test_bad_comments(client, db, incident, body, message):
     response = client.post(f"/incidents/{incident.number}/comments", data={"body": body}, follow_redirects=True)
-    assert any(message in text for text in flashes(response)), flashes(response)
+    assert any(message in text for text in field_errors(response)), field_errors(response)
+    assert f"{body}</textarea>" in response.get_data(as_text=True)  # what was typed is kept
     assert count(db, Comment) == 0
 
 

@@ -79,6 +79,10 @@ def test_role_matrix(client, factory, login_as, world, role, method, path, data,
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:
             assert "/auth/login" not in response.headers["Location"]
+    elif role == RESPONDER and path.endswith("/assign"):
+        # A responder picking someone else is told so at the field, the rest of the form kept.
+        assert response.status_code == 200
+        assert "Only managers can assign incidents to someone else." in response.get_data(as_text=True)
     else:
         assert response.status_code == 403
 

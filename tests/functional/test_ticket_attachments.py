@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.models import Attachment, AuditEvent, Role, Ticket
 from app.services import audit
 from tests.functional.test_attachments import EXE, LOG, PNG
-from tests.support import flashes
+from tests.support import field_errors, flashes
 
 
 @pytest.fixture
@@ -110,3 +110,21 @@ def test_anonymous_ticket_upload_goes_to_sign_in(client, factory):
     response = client.post(f"/attachments/tickets/{ticket.number}", data={"file": (io.BytesIO(LOG), "a.log")},
                            content_type="multipart/form-data")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("other", [{"title": ""}, {"title": "x" * 201}, {"external_url": "ftp://example.com"},
+                                   {"campaign_id": "999999"}])
+def test_a_good_screenshot_with_a_bad_field_says_to_choose_it_again(client, db, customer, other):
+    response = raise_ticket(client, file=(io.BytesIO(PNG), "login-error.png"), **other)
+    errors = field_errors(response)
+    assert "login-error.png was not attached: a browser cannot keep a chosen file when the form comes back, " \
+           "so choose it again." in errors, errors
+    assert count(db, Ticket) == 0 and count(db, Attachment) == 0
+
+
+def test_a_bad_screenshot_with_a_bad_field_says_both(client, db, customer):
+    response = raise_ticket(client, title="", file=(io.BytesIO(EXE), "setup.png"))
+    errors = field_errors(response)
+    assert "This field is required." in errors and not any("choose it again" in e for e in errors)
+    assert any(e.startswith("Only PNG, JPEG") for e in errors), errors
+    assert count(db, Ticket) == 0 and count(db, Attachment) == 0

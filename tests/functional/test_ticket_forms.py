@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Campaign, Comment, Incident, Role, Ticket, TicketStatus
-from tests.support import flashes
+from tests.support import field_errors, flashes
 
 
 def count(db, model):
@@ -72,15 +72,10 @@ def test_hostile_text_is_escaped(client, manager):
 
 
 BAD_ACTIONS = [
-    ("comments", {"body": ""}, "This field is required."),
-    ("comments", {"body": "x" * 10_001}, "Field cannot be longer than 10000 characters."),
     ("transition", {"target": ""}, "This field is required."),
     ("transition", {"target": "exploded"}, "Status must be one of"),
     ("transition", {"target": "closed"}, "cannot move to closed"),
     ("transition", {"target": "in_progress", "expected_status": "resolved"}, "nothing was changed"),
-    ("assign", {"assignee_id": "abc"}, "Choose a valid option."),
-    ("assign", {"assignee_id": "999999"}, "Choose an active responder"),
-    ("assign", {"assignee_id": "", "comment": "x" * 10_001}, "Field cannot be longer than 10000 characters."),
     ("promote", {"severity": "sev9"}, "Not a valid choice."),
     ("promote", {"product_area_id": "999999"}, "Not a valid choice."),
 ]
@@ -97,13 +92,38 @@ def test_bad_action_input_is_flashed(client, db, factory, manager, action, data,
     assert [count(db, m) for m in (AuditEvent, Comment, Incident)] == before
 
 
+KEPT_ACTIONS = [
+    ("comments", {"body": ""}, "This field is required."),
+    ("comments", {"body": "x" * 10_001}, "Field cannot be longer than 10000 characters."),
+    ("assign", {"assignee_id": "abc", "comment": "Over to you"}, "Choose a valid option."),
+    ("assign", {"assignee_id": "999999", "comment": "Over to you"}, "Choose an active responder"),
+    ("assign", {"assignee_id": "", "comment": "x" * 10_001}, "Field cannot be longer than 10000 characters."),
+    ("assign", {"assignee_id": "", "comment": "Nobody?"}, "is already unassigned; nothing was changed."),
+]
+
+
+@pytest.mark.parametrize("action,data,message", KEPT_ACTIONS)
+def test_bad_input_worth_keeping_comes_back_at_the_field(client, db, factory, manager, action, data, message):
+    ticket = factory.ticket()
+    before = [count(db, m) for m in (AuditEvent, Comment, Incident)]
+    response = client.post(f"/tickets/{ticket.number}/{action}", data=data)
+    assert response.status_code == 200
+    assert any(message in text for text in field_errors(response)), field_errors(response)
+    typed = data.get("body", data.get("comment"))
+    assert f"{typed}</textarea>" in response.get_data(as_text=True)
+    assert not any(message in text for text in flashes(response))
+    assert [count(db, m) for m in (AuditEvent, Comment, Incident)] == before
+
+
 @pytest.mark.parametrize("notes,message", [("", "Resolution notes is required."),
                                            ("x" * 10_001, "Field cannot be longer than 10000 characters.")])
 def test_resolving_without_good_notes(client, db, factory, manager, notes, message):
     ticket = factory.ticket(status=TicketStatus.IN_PROGRESS)
     response = client.post(f"/tickets/{ticket.number}/transition",
                            data={"target": "resolved", "resolution_notes": notes})
-    assert message in " ".join(flashes(client.get(response.headers["Location"])))
+    assert response.status_code == 200 and not any(message in text for text in flashes(response))
+    page = response.get_data(as_text=True)
+    assert message in field_errors(response) and 'name="resolution_notes"' in page and "is-invalid" in page
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status == TicketStatus.IN_PROGRESS
 

@@ -82,6 +82,10 @@ def test_role_matrix(client, factory, login_as, world, role, method, path, data,
             assert "/auth/login" not in response.headers["Location"]
             follow = client.get(response.headers["Location"])
             assert "alert-danger" not in follow.get_data(as_text=True), follow.get_data(as_text=True)[:3000]
+    elif role == RESPONDER and path.endswith("/assign"):
+        # A responder picking someone else is told so at the field, the rest of the form kept.
+        assert response.status_code == 200
+        assert "Only managers can assign tickets to someone else." in response.get_data(as_text=True)
     else:
         assert response.status_code == 403
 

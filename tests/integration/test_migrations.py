@@ -121,3 +121,20 @@ def test_populated_upgrade_to_file_chunks_on_postgresql(tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_populated_upgrade_keeps_organizations_and_makes_their_slack_channels_private(tmp_path):
+    app = create_app(make_config(f"sqlite:///{tmp_path / 'populated.db'}"))
+    directory = os.path.join(os.path.dirname(app.root_path), "migrations")
+    with app.app_context():
+        upgrade(directory=directory, revision="a881bc640a8a")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO organizations (name, slug, is_provider, created_at) "
+                              "VALUES ('Acme', 'acme', 0, '2026-01-01 00:00:00'), "
+                              "('Provider', 'provider', 1, '2026-01-01 00:00:00')"))
+        upgrade(directory=directory)
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT name, slug, is_provider, slack_channels_private FROM organizations "
+                                     "ORDER BY name")).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in rows] == [("Acme", "acme", 0, 1), ("Provider", "provider", 1, 1)]

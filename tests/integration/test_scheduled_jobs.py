@@ -34,6 +34,13 @@ def test_current_period_follows_the_timezone_across_daylight_saving():
     assert current_period("monday 09:00", datetime(2026, 3, 30, 7, 30), BERLIN)[0] == "2026-W14"
 
 
+@pytest.fixture(autouse=True)
+def installed_long_ago(db, factory):
+    """These tests run the jobs on fixed dates: the install (the provider organization) predates them."""
+    factory.provider().created_at = datetime(2026, 1, 1)
+    db.session.commit()
+
+
 def runs(db, job):
     return db.session.scalar(select(func.count()).select_from(JobRun).where(JobRun.job == job))
 
@@ -133,3 +140,14 @@ def test_weekly_summary_counts_the_week(db, factory, smtp_server):
     assert "Opened:   2" in incidents and "Resolved: 1" in incidents and "MTTR:     2.0 h" in incidents
     assert "SEV3 2" in incidents
     assert "Opened:   1" in tickets and "High 1" in tickets
+
+
+def test_a_fresh_install_runs_no_period_before_it(db, factory):
+    factory.user(Role.ADMIN)
+    factory.provider().created_at = THURSDAY - timedelta(hours=1)  # installed Thursday 11:00
+    db.session.commit()
+    assert run_due_jobs(THURSDAY) == []  # this week's summary and today's 08:00 jobs began before it
+    assert db.session.scalar(select(func.count()).select_from(Delivery)) == 0
+    assert sorted(run_due_jobs(THURSDAY + timedelta(days=1))) == ["overdue_reminder", "stale_report"]
+    assert run_due_jobs(THURSDAY + timedelta(days=1, hours=1)) == []
+    assert "weekly_summary" in run_due_jobs(THURSDAY + timedelta(days=4))  # next Monday 09:00

@@ -31,7 +31,8 @@ def slack_api():
 @pytest.fixture
 def config_overrides(slack_api):
     return {"SLACK_SIGNING_SECRET": SECRET, "SLACK_BOT_TOKEN": slack_api.token, "SLACK_API_URL": slack_api.url,
-            "SLACK_INCIDENTS_CHANNEL": INCIDENTS_CHANNEL, "SLACK_TICKETS_CHANNEL": TICKETS_CHANNEL}
+            "SLACK_INCIDENTS_CHANNEL": INCIDENTS_CHANNEL, "SLACK_TICKETS_CHANNEL": TICKETS_CHANNEL,
+            "SLACK_RESPONSE_URL_HOSTS": slack_api.base.removeprefix("http://")}
 
 
 def sign(body: str, timestamp=None, secret=SECRET):

@@ -16,6 +16,7 @@ def test_manifest_lists_the_commands_urls_events_and_scopes(app):
     assert settings["event_subscriptions"]["request_url"] == "https://example.org/slack/events"
     assert set(settings["event_subscriptions"]["bot_events"]) == set(events.HANDLERS) == set(BOT_EVENTS)
     assert "chat:write" in manifest["oauth_config"]["scopes"]["bot"]
+    assert "groups:write" in manifest["oauth_config"]["scopes"]["bot"]  # private incident channels
 
 
 def test_manifest_needs_a_url(app):

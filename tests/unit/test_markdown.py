@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.markdown import render_markdown
+from app.markdown import render_excerpt, render_markdown
 from app.models import Role
 
 HOSTILE = [
@@ -45,6 +45,23 @@ def test_hostile_markdown_is_inert(source):
             assert value.split(":")[0] in ("http", "https", "mailto")
 
 
+@pytest.mark.parametrize("source", HOSTILE)
+def test_hostile_excerpts_are_inert(source):
+    parts = LiveParts()
+    parts.feed(str(render_excerpt(source)))
+    assert parts.tags <= {"a", "code"}
+    for name, value in parts.attributes:
+        assert not name.startswith("on") and name != "style" and name != "src"
+        if name == "href":
+            assert value.split(":")[0] in ("http", "https", "mailto")
+
+
+def test_an_excerpt_is_one_line_cut_at_a_word():
+    html = str(render_excerpt("**Rolled back** the\n\ngateway deploy and then some more words", 30))
+    assert html == "<strong>Rolled back</strong> the gateway…"
+    assert "<p>" not in str(render_excerpt("- one\n- two"))
+
+
 def test_markdown_formats_and_links_are_safe():
     html = str(render_markdown("**bold** _it_ `code`\n\n- one\n- two\n\n[docs](https://example.com/a)"))
     assert "<strong>bold</strong>" in html and "<em>it</em>" in html and "<code>code</code>" in html
@@ -73,3 +90,16 @@ def test_comment_markdown_on_the_incident_page(client, factory, login_as):
     assert "<script>alert('x')</script>" not in page and "&lt;script&gt;" in page
     assert 'href="javascript' not in page
     assert 'href="https://example.com" rel="nofollow noopener noreferrer"' in page
+
+
+@pytest.mark.parametrize("kind", ["incident", "ticket"])
+def test_descriptions_details_and_resolution_notes_are_markdown(client, factory, login_as, kind):
+    login_as(factory.user(Role.MANAGER))
+    prose = "**Found it** <script>alert('x')</script> [bad](javascript:alert(1))"
+    if kind == "incident":
+        path = f"/incidents/{factory.incident(description=prose).number}"
+    else:
+        path = f"/tickets/{factory.ticket(details=prose, resolution_notes=f'_{prose}_').number}"
+    page = client.get(path).get_data(as_text=True)
+    assert page.count("<strong>Found it</strong>") == (1 if kind == "incident" else 2)
+    assert "<script>alert('x')</script>" not in page and 'href="javascript' not in page

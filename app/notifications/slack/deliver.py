@@ -4,17 +4,19 @@ Operations that refer to a message or channel created by an earlier delivery nam
 slot (subject type, id, slot) and look it up in slack_messages when they run, so a
 retried delivery never posts twice and an update always finds the message it changes.
 """
+import json
 import logging
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import select
 
+from app.blocks.incidents import CHANNEL_LINK
 from app.extensions import db
 from app.models import SlackMessage
 from app.outbox.registry import PermanentFailure, deliverer
 from app.notifications.slack.files import fetch_file
-from app.notifications.slack.client import worker_client
+from app.notifications.slack.client import response_url_allowed, worker_client
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,8 @@ def create_channel(client, payload):
         if channel:
             break
         try:
-            channel = client.conversations_create(name=name if attempt == 1 else f"{name}-{attempt}")["channel"]["id"]
+            channel = client.conversations_create(name=name if attempt == 1 else f"{name}-{attempt}",
+                                                  is_private=payload.get("is_private", True))["channel"]["id"]
         except SlackApiError as error:
             if _error(error) != "name_taken":
                 raise
@@ -94,8 +97,22 @@ def _channel_of(payload):
     return found.channel
 
 
+def _link_channel(payload):
+    """Put the incident channel named by payload["channel_link"] where the builder left CHANNEL_LINK."""
+    if not payload.get("channel_link"):
+        return payload
+    found = find_slot(*payload["channel_link"])
+    link = f"<#{found.channel}>" if found else ""
+    raw = json.dumps({"text": payload["text"], "blocks": payload.get("blocks")})
+    if not link:
+        raw = raw.replace(f" \u00b7 {CHANNEL_LINK}", "").replace(f" · {CHANNEL_LINK}", "")
+        link = "its channel"
+    return {**payload, **json.loads(raw.replace(CHANNEL_LINK, link))}
+
+
 def post(client, payload):
     """Post a message; with save_ref, only once, remembering where it went (and pin it if asked)."""
+    payload = _link_channel(payload)
     save_ref = payload.get("save_ref")
     message = find_slot(*save_ref) if save_ref else None
     if message is None:
@@ -126,6 +143,7 @@ def post(client, payload):
 
 def update(client, payload):
     """Change a message we posted earlier, in place."""
+    payload = _link_channel(payload)
     message = find_slot(*payload["ref"])
     if message is None or message.ts is None:
         log.info("No Slack message %s to update; skipping.", payload["ref"])
@@ -143,6 +161,8 @@ def direct_message(client, payload):
 def ephemeral(client, payload):
     """Tell one person something only they see: through the response_url, else chat.postEphemeral."""
     if payload.get("response_url"):
+        if not response_url_allowed(payload["response_url"]):
+            raise PermanentFailure("the response_url is not on a Slack host (SLACK_RESPONSE_URL_HOSTS)")
         response = WebhookClient(payload["response_url"], timeout=15).send(
             text=payload["text"], response_type="ephemeral", replace_original=False)
         if response.status_code >= 500:

@@ -1,16 +1,19 @@
 """Incident events become Slack deliveries: the channel, pinned summary, headline, DMs and short lines.
 
-Everything in an incident's channel shares one ordering key, and so does its headline,
-so the worker applies creations and updates to each message in the order they happened.
+Everything about one incident shares one ordering key, so the worker applies creations and
+updates to each message in the order they happened, and the headline (and the note where
+`/incident` was run) are posted after the channel they link to exists.
 """
+import re
 import uuid
 
 from flask import current_app
 
 from app.outbox import enqueue
-from app.notifications.slack.deliver import find_slot
 from app.services.core.events import subscribe
+from app.services.core.permissions import can_see
 from app.blocks import incidents as views
+from app.blocks.text import escape
 
 
 def _enabled():
@@ -25,19 +28,23 @@ def _ref(incident, slot):
     return ["incident", incident.id, slot]
 
 
+# A channel the person ran /incident in: public (C...) or private (G...); never a direct message.
+ORIGIN_CHANNEL = re.compile(r"[CG][A-Z0-9]{1,31}", re.ASCII)
+
+
 def _send(incident, kind, lane, payload, key=None):
     enqueue("slack", kind, payload.get("channel") or f"{incident.reference} {lane}", payload,
             dedup_key=f"slack:incident:{incident.id}:{key or uuid.uuid4().hex}",
-            ordering_key=f"slack:incident:{incident.id}:{lane}")
-
-
-def _channel_id(incident):
-    found = find_slot(*_ref(incident, "channel"))
-    return found.channel if found else None
+            ordering_key=f"slack:incident:{incident.id}")
 
 
 def _owners(incident):
     return list(incident.product_area.owners) if incident.product_area else []
+
+
+def _audience(incident, users):
+    """The active people among *users* who may see *incident* on the web: the only ones Slack tells."""
+    return [u for u in dict.fromkeys(u for u in users if u is not None) if can_see(u, incident)]
 
 
 @subscribe("incident.declared")
@@ -45,11 +52,10 @@ def incident_declared(event):
     if not _enabled():
         return
     incident = event.subject
-    people = [incident.reporter, incident.commander, *_owners(incident)]
-    people = [_person(u) for u in dict.fromkeys(u for u in people if u is not None and u.active)]
+    people = [_person(u) for u in _audience(incident, [incident.reporter, incident.commander, *_owners(incident)])]
     _send(incident, "incident.declared", "channel", {
         "op": "create_channel", "ref": _ref(incident, "channel"), "name": f"incd-{incident.number}",
-        "people": people}, key="channel")
+        "is_private": incident.org.slack_channels_private, "people": people}, key="channel")
     _send(incident, "incident.declared", "channel", {
         "op": "post", "channel_ref": _ref(incident, "channel"), "save_ref": _ref(incident, "summary"),
         "pin": True, **views.incident_summary(incident)}, key="summary")
@@ -57,29 +63,38 @@ def incident_declared(event):
     if headline_channel:
         _send(incident, "incident.declared", "headline", {
             "op": "post", "channel": headline_channel, "save_ref": _ref(incident, "headline"),
-            **views.incident_headline(incident)}, key="headline")
-    for user, role in [(incident.commander, "incident commander")] + [(u, "product area owner")
-                                                                        for u in _owners(incident)]:
-        if user is not None and user.active:
-            enqueue("slack", "incident.declared", user.email,
-                    {"op": "dm", "user": _person(user), **views.incident_dm(incident, role)},
-                    dedup_key=f"slack:incident:{incident.id}:dm:{user.id}")
+            "channel_link": _ref(incident, "channel"), **views.incident_headline(incident)}, key="headline")
+    _note_where_declared(incident, event.actor, event.data.get("slack_channel"), headline_channel)
+    roles = {**{u: "product area owner" for u in _owners(incident)}, incident.commander: "incident commander"}
+    for user in _audience(incident, [incident.commander, *_owners(incident)]):
+        enqueue("slack", "incident.declared", user.email,
+                {"op": "dm", "user": _person(user), **views.incident_dm(incident, roles[user])},
+                dedup_key=f"slack:incident:{incident.id}:dm:{user.id}")
+
+
+def _note_where_declared(incident, actor, channel, headline_channel):
+    """A short note in the channel /incident was run in, linking to the new incident channel."""
+    if not isinstance(channel, str) or not ORIGIN_CHANNEL.fullmatch(channel) or channel == headline_channel:
+        return
+    _send(incident, "incident.declared", "channel", {
+        "op": "post", "channel": channel, "channel_link": _ref(incident, "channel"),
+        **views.declared_here_note(incident, actor)}, key="origin-note")
 
 
 def _line(event):
     """One short line saying what changed, for the incident channel."""
-    who = event.actor.display_name if event.actor else "Relay"
+    who = escape(event.actor.display_name) if event.actor else "Relay"
     data = event.data
     if event.name == "incident.status_changed":
         return f"{who} moved it from {data['old'].label} to {data['new'].label}."
     if event.name == "incident.assigned":
         assignee = data.get("assignee")
-        return f"{who} assigned it to {assignee.display_name}." if assignee else f"{who} unassigned it."
+        return f"{who} assigned it to {escape(assignee.display_name)}." if assignee else f"{who} unassigned it."
     if event.name == "incident.edited":
         return f"{who} changed {', '.join(f.replace('_', ' ') for f in data['changes'])}."
     if event.name == "incident.commented":
-        return f"{who} commented: {data['comment'].body[:200]}"
-    return f"{who}: {event.name}"
+        return f"{who} commented: {escape(data['comment'].body[:200])}"
+    return f"{who}: {escape(event.name)}"
 
 
 @subscribe("incident.status_changed", "incident.assigned", "incident.edited", "incident.commented")
@@ -91,8 +106,8 @@ def incident_changed(event):
         _send(incident, event.name, "channel",
               {"op": "update", "ref": _ref(incident, "summary"), **views.incident_summary(incident)})
         _send(incident, event.name, "headline",
-              {"op": "update", "ref": _ref(incident, "headline"),
-               **views.incident_headline(incident, _channel_id(incident))})
+              {"op": "update", "ref": _ref(incident, "headline"), "channel_link": _ref(incident, "channel"),
+               **views.incident_headline(incident)})
     _send(incident, event.name, "channel", {"op": "post", "channel_ref": _ref(incident, "channel"),
                                             "if_exists": True, "text": _line(event)})
 

@@ -1,11 +1,12 @@
-"""Ticket events become Slack deliveries: one card in the tickets channel, updated in place."""
+"""Ticket events become Slack deliveries: one card in the tickets channel, updated in place, and notes about new ones."""
 import uuid
 
 from flask import current_app
 
 from app.outbox import enqueue
 from app.services.core.events import subscribe
-from app.blocks import tickets as ticket_views
+from app.blocks import ticket_messages, tickets as ticket_views
+from app.models import Source
 
 
 def _channel():
@@ -18,6 +19,25 @@ def _send(ticket, kind, payload, key=None):
             ordering_key=f"slack:ticket:{ticket.id}:card")
 
 
+def _confirm(event):
+    """Tell whoever raised the ticket from Slack, privately, what Relay recorded."""
+    ticket, reporter = event.subject, event.subject.reporter
+    if event.source != Source.SLACK or reporter is None or not reporter.slack_user_id:
+        return
+    message = ticket_messages.ticket_confirmation(ticket, event.data.get("slack_file_ids", ()))
+    enqueue("slack", "ticket.confirmation", reporter.email,
+            {"op": "dm", "user": {"id": reporter.slack_user_id, "email": reporter.email}, **message},
+            dedup_key=f"slack:ticket:{ticket.id}:confirmation")
+
+
+def _alert_admins(ticket):
+    channel = current_app.config.get("SLACK_ADMIN_CHANNEL")
+    if channel:
+        enqueue("slack", "ticket.created", channel,
+                {"op": "post", "channel": channel, **ticket_messages.new_ticket_alert(ticket)},
+                dedup_key=f"slack:ticket:{ticket.id}:admin-alert")
+
+
 @subscribe("ticket.created")
 def ticket_created(event):
     ticket = event.subject
@@ -25,6 +45,10 @@ def ticket_created(event):
         enqueue("slack", "ticket.screenshot", file_id,
                 {"op": "fetch_file", "ticket_id": ticket.id, "actor_id": event.actor.id, "file_id": file_id},
                 dedup_key=f"slack:file:{ticket.id}:{file_id}")
+    if not current_app.config.get("SLACK_BOT_TOKEN"):
+        return
+    _confirm(event)
+    _alert_admins(ticket)
     if not _channel():
         return
     _send(ticket, event.name, {"op": "post", "channel": _channel(), "save_ref": ["ticket", ticket.id, "card"],

@@ -1,0 +1,28 @@
+"""Text search in the lists: words in the text columns, or the record's number (INC-2, TCK-3, 2)."""
+from sqlalchemy import case, or_
+
+from app.services import references
+
+QUERY_MAX = 100
+
+
+def _like(text):
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matching(model, q, *columns):
+    """A WHERE clause for *model* rows whose *columns* contain *q*, or whose number *q* names."""
+    q = (q or "").strip()[:QUERY_MAX]
+    term = _like(q)
+    clauses = [column.ilike(term, escape="\\") for column in columns]
+    number = references.number_for(model, q)
+    if number is not None:
+        clauses.append(model.number == number)
+    return or_(*clauses)
+
+
+def exact_first(model, q):
+    """ORDER BY terms that put the record whose number *q* names ahead of the text matches."""
+    number = references.number_for(model, (q or "").strip()[:QUERY_MAX])
+    return [] if number is None else [case((model.number == number, 0), else_=1)]
