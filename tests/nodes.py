@@ -39,7 +39,7 @@ class Node:
     def output(self):
         return self.log_path.read_text(errors="replace")
 
-    def wait_for_line(self, pattern, seconds=60):
+    def wait_for_line(self, pattern, seconds=180):
         def seen():
             if self.process.poll() is not None:
                 raise AssertionError(f"{self.log_path.name} exited:\n{self.output()[-3000:]}")
