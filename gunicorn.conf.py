@@ -11,9 +11,12 @@ preload_app = True
 
 
 def post_fork(server, worker):
-    """Give each worker its own database connections, never the master's."""
+    """Give each worker its own database connections, never the master's, and warm it up before it serves."""
     from app.extensions import db
+    from app.slack.warmup import warm_up
     from run import app
 
     with app.app_context():
         db.engine.dispose(close=False)
+    # The first Slack request must answer within Slack's 3 s: pay its first-time costs now.
+    server.log.info("worker %s warmed up in %.2f s", worker.pid, warm_up(app))

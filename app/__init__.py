@@ -22,6 +22,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs(app)
     register_notifications(app)
     register_proxies(app)
     return app
@@ -43,9 +44,10 @@ def register_extensions(app):
     from app import models  # noqa: F401  (registers the tables)
     from app import storage
     from app.extensions import enable_sqlite_foreign_keys
+    from app.models.sql import include_name
 
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True, include_name=include_name)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
@@ -91,6 +93,13 @@ def register_template_helpers(app):
     from app.templating import register
 
     register(app)
+
+
+def register_jobs(app):
+    """Give the scheduler its table of jobs."""
+    from app.jobs.timetable import TIMETABLE
+
+    app.extensions["relay.jobs"] = TIMETABLE
 
 
 def register_notifications(app):

@@ -1,9 +1,11 @@
 """Jinja filters and globals used across templates."""
+import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
+from flask import current_app, g, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from app.markdown import render_excerpt, render_markdown
 from app.services.attachments import attachments_of
@@ -17,7 +19,11 @@ STATUS_BADGES = {
 
 
 def viewer_zone():
-    name = getattr(current_user, "timezone", None) or current_app.config["TIMEZONE"]
+    return _zone(getattr(current_user, "timezone", None) or current_app.config["TIMEZONE"])
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(name):
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -54,6 +60,53 @@ def duration(start, end):
     return duration_seconds((end - start).total_seconds())
 
 
+# The badges every list row shows. Each depends only on its value, so it is built once; a Jinja
+# macro per cell cost more than the page's query.
+@functools.cache
+def _badge(css, title, label, icon_html=""):
+    title = f' title="{escape(title)}"' if title else ""
+    return Markup(f'<span class="badge {css}"{title}>{icon_html}{escape(label)}</span>')
+
+
+def icon(name, size="1em"):
+    """A Bootstrap icon from the sprite, as bootstrap-flask's render_icon draws it (without the macro)."""
+    if "icon_sprite" not in g:
+        g.icon_sprite = url_for("bootstrap.static", filename="icons/bootstrap-icons.svg")
+    return _icon(f"{g.icon_sprite}#{name}", size)
+
+
+@functools.cache
+def _icon(href, size):
+    return Markup(f'<svg class="bi" width="{escape(size)}" height="{escape(size)}" fill="currentColor">'
+                  f'<use xlink:href="{escape(href)}"/></svg>')
+
+
+def severity_tag(value):
+    return _badge(f"text-bg-{SEVERITY_BADGES.get(value.value, 'secondary')}", value.description, value.label)
+
+
+def status_tag(value):
+    return _badge(f"rounded-pill text-bg-{STATUS_BADGES.get(value.value, 'secondary')}", None, value.label)
+
+
+def priority_tag(value):
+    return _badge(f"text-bg-{value.badge} priority-{value.value}", f"Priority: {value.label}", value.label,
+                  icon(value.icon) + " ")
+
+
+def ticket_status_tag(value):
+    return _badge(f"rounded-pill text-bg-{value.badge}", None, value.label)
+
+
+def path_for(endpoint):
+    """url_for(endpoint) for a page that takes no arguments, built once: the navbar has a dozen."""
+    paths = current_app.extensions.setdefault("relay.paths", {})
+    key = (request.script_root, endpoint)
+    if key not in paths:
+        paths[key] = url_for(endpoint)
+    return paths[key]
+
+
 def register(app):
     app.jinja_env.filters.update(localtime=localtime, timeago=timeago, markdown=render_markdown,
                                   markdown_excerpt=render_excerpt)
@@ -66,4 +119,6 @@ def register(app):
         severity_badge=lambda s: SEVERITY_BADGES.get(getattr(s, "value", s), "secondary"),
         status_badge=lambda s: STATUS_BADGES.get(getattr(s, "value", s), "secondary"),
         app_name=app.config["APP_NAME"],
+        severity_tag=severity_tag, status_tag=status_tag, priority_tag=priority_tag,
+        ticket_status_tag=ticket_status_tag, icon=icon, path_for=path_for,
     )

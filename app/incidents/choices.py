@@ -2,15 +2,22 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import IncidentStatus, Severity, User
-from app.services.accounts import list_organizations, list_product_areas
+from app.models import IncidentStatus, ProductArea, Severity, User
+from app.services.accounts import list_organizations
 from app.services.assignment import assignable_people
 from app.services.core.permissions import staff_for_org
 
 
 def staff_choices(org_id, blank="— nobody —"):
-    people = db.session.scalars(select(User).where(staff_for_org(org_id)).order_by(User.display_name))
-    return [("", blank)] + [(str(u.id), u.display_name) for u in people]
+    people = db.session.execute(select(User.id, User.display_name).where(staff_for_org(org_id))
+                                .order_by(User.display_name))
+    return [("", blank)] + [(str(id_), name) for id_, name in people]
+
+
+def area_choices(blank):
+    """Product areas by name: two columns, not the areas with their owners."""
+    areas = db.session.execute(select(ProductArea.id, ProductArea.name).order_by(ProductArea.name))
+    return [("", blank)] + [(str(id_), name) for id_, name in areas]
 
 
 def fill_assign_form(form, actor, record):
@@ -22,7 +29,7 @@ def fill_assign_form(form, actor, record):
 
 def fill_incident_form(form, actor, org_id=None):
     org_id = org_id or actor.org_id
-    form.product_area_id.choices = [("", "— none —")] + [(str(a.id), a.name) for a in list_product_areas()]
+    form.product_area_id.choices = area_choices("— none —")
     form.commander_id.choices = staff_choices(org_id)
     if actor.is_provider_staff:
         form.org_id.choices = [(str(o.id), o.name) for o in list_organizations()]
@@ -36,5 +43,5 @@ def fill_filter_form(form, actor):
         (s.value, s.label) for s in IncidentStatus]
     form.severity.choices = [("", "Any severity")] + [(s.value, s.label) for s in Severity]
     form.assignee_id.choices = [("", "Anyone")] + staff_choices(actor.org_id)[1:]
-    form.product_area_id.choices = [("", "Any area")] + [(str(a.id), a.name) for a in list_product_areas()]
+    form.product_area_id.choices = area_choices("Any area")
     return form

@@ -7,7 +7,7 @@ from app.incidents.choices import fill_assign_form, fill_filter_form, fill_incid
 from app.forms import ActionForm, CommentForm
 from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incidents
+from app.services import audit, incident_queries, incidents
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 
@@ -28,14 +28,14 @@ def _int(name):
 @bp.route("/")
 def index():
     form = fill_filter_form(FilterForm(request.args), current_user)
-    filters = incidents.IncidentFilters(
+    filters = incident_queries.IncidentFilters(
         status=form.status.data if form.status.data in dict(form.status.choices) else None,
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
         q=(form.q.data or "")[:100], sort=form.sort.data or "newest",
         page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
-    page = incidents.list_incidents(current_user, filters)
+    page = incident_queries.list_incidents(current_user, filters)
     return render_template("incidents/index.html", page=page, form=form,
                            filtered=any(request.args.get(k) for k in ("q", "status", "severity",
                                                                       "assignee_id", "product_area_id")))
@@ -71,6 +71,7 @@ def _page(incident, *, assign_form=None, comment_form=None):
     return render_template(
         "incidents/detail.html", incident=incident,
         transitions=incidents.allowed_transitions(current_user, incident),
+        can_take=incidents.can_take(current_user, incident),
         timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
         transition_form=TransitionForm(), assign_form=assign_form, comment_form=comment_form or CommentForm(),
         action_form=ActionForm())

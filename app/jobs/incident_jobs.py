@@ -1,28 +1,20 @@
 """The weekly summary: opened, resolved, still open by severity or priority, and MTTR."""
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
-from app.extensions import db
 from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, Role, Severity, Ticket
-from app.models.sql import seconds_between
 from app.links import absolute_url
 from app.notifications.email.compose import queue_email
 from app.notifications.recipients import provider_staff
-from app.jobs.scheduler import job
 from app.notifications.slack.reports import post_report
 from app.blocks.reports import weekly_report
+from app.services import reports
 
 
 def week_of(model, open_statuses, level_column, levels, since, until):
     """Counts for one kind of record between *since* and *until*, and what is still open now."""
-    opened = db.session.scalar(select(func.count()).select_from(model)
-                               .where(model.created_at >= since, model.created_at < until))
-    resolved, mttr = db.session.execute(
-        select(func.count(), func.avg(seconds_between(model.created_at, model.resolved_at)))
-        .where(model.resolved_at >= since, model.resolved_at < until)).one()
-    still_open = dict(db.session.execute(select(level_column, func.count())
-                                         .where(model.status.in_(open_statuses)).group_by(level_column)).all())
+    opened = reports.opened_between(model, since, until)
+    resolved, mttr = reports.resolved_between(model, since, until)
+    still_open = reports.open_by_level(model, open_statuses, level_column)
     return {"opened": opened, "resolved": resolved, "mttr_hours": None if mttr is None else float(mttr) / 3600,
             "still_open": [(level.label, still_open.get(level, 0)) for level in levels]}
 
@@ -37,7 +29,6 @@ def weekly_sections(since, until):
     ]
 
 
-@job("weekly_summary", "WEEKLY_SUMMARY_AT")
 def weekly_summary(period_start):
     """The week before *period_start*, to the provider's admins and managers."""
     since = period_start - timedelta(days=7)

@@ -1,14 +1,16 @@
 """Scheduled jobs: each runs once per period across every worker, because of a unique row.
 
-A job's schedule is "HH:MM" (daily) or "monday HH:MM" (weekly) in TIMEZONE. Its
-current period is the latest start at or before now. The worker inserts
-(job, period) into job_runs in the same transaction as the job's outbox rows:
-a second worker's insert fails on the unique constraint (or waits, then
-fails), a crash rolls both back so the job runs again, and a worker that was
-down when a period began runs that period once when it comes back (only the
-latest missed period: a digest for today, not one per missed day). Jobs start
-from the install (the first organization): a period that began before it never
-runs, so a fresh install does not send last week's summary.
+The jobs themselves are the table in timetable.py, which create_app gives the
+scheduler as app.extensions["relay.jobs"]. A job's schedule is "HH:MM" (daily)
+or "monday HH:MM" (weekly) in TIMEZONE. Its current period is the latest start
+at or before now. The worker inserts (job, period) into job_runs in the same
+transaction as the job's outbox rows: a second worker's insert fails on the
+unique constraint (or waits, then fails), a crash rolls both back so the job
+runs again, and a worker that was down when a period began runs that period
+once when it comes back (only the latest missed period: a digest for today, not
+one per missed day). Jobs start from the install (the first organization): a
+period that began before it never runs, so a fresh install does not send last
+week's summary.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -34,19 +36,6 @@ class Job:
     name: str
     schedule_setting: str              # the config key holding "HH:MM" or "weekday HH:MM"
     run: Callable[[datetime], int]     # run(period start, naive UTC) -> messages queued
-
-
-JOBS: dict[str, Job] = {}
-
-
-def job(name, schedule_setting):
-    """Register fn(period_start) as the scheduled job *name*."""
-
-    def decorator(fn):
-        JOBS[name] = Job(name, schedule_setting, fn)
-        return fn
-
-    return decorator
 
 
 def parse_schedule(text: str):
@@ -82,13 +71,11 @@ def current_period(schedule: str, now: datetime, zone: ZoneInfo) -> tuple[str, d
 
 def run_due_jobs(now: datetime | None = None) -> list[str]:
     """Run every job whose current period has not run yet; return the names of those run here."""
-    from app.jobs import incident_jobs, ticket_jobs  # noqa: F401  (registers the jobs)
-
     now = now or utcnow()
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     installed = db.session.scalar(select(func.min(Organization.created_at)))
     ran = []
-    for scheduled in list(JOBS.values()):
+    for scheduled in current_app.extensions["relay.jobs"]:
         period, start = current_period(current_app.config[scheduled.schedule_setting], now, zone)
         if installed is None or start < installed:
             continue  # the period began before the install: nothing to catch up on

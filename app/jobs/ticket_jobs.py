@@ -11,7 +11,6 @@ from app.models import OPEN_TICKET_STATUSES, Ticket
 from app.links import absolute_url
 from app.notifications.email.compose import queue_email
 from app.notifications.recipients import admin_recipients
-from app.jobs.scheduler import job
 from app.notifications.email.tickets import ticket_link
 from app.notifications.slack.reports import post_report
 from app.blocks.reports import ticket_report
@@ -31,7 +30,6 @@ def listed(tickets):
     return [(ticket, ticket_link(ticket)) for ticket in tickets[:REPORT_MAX]]
 
 
-@job("overdue_reminder", "OVERDUE_REMINDER_AT")
 def overdue_reminder(period_start):
     """Remind each assignee of their tickets open or in progress for more than OVERDUE_AFTER_DAYS."""
     days = current_app.config["OVERDUE_AFTER_DAYS"]
@@ -51,7 +49,6 @@ def overdue_reminder(period_start):
     return queued
 
 
-@job("stale_report", "STALE_REPORT_AT")
 def stale_report(period_start):
     """Tell the admins which open tickets nobody touched for STALE_AFTER_DAYS."""
     days = current_app.config["STALE_AFTER_DAYS"]

@@ -5,6 +5,7 @@ from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
 from app.models.counter import Counter, next_number
 from app.models.delivery import Delivery, DeliveryState
+from app.models.identity import ExternalIdentity
 from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severity
 from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
@@ -15,7 +16,8 @@ from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStat
 from app.models.user import Role, User
 
 __all__ = [
-    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "FileChunk", "Incident", "IncidentStatus",
+    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "ExternalIdentity",
+    "FileChunk", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",

@@ -58,6 +58,8 @@ class Incident(db.Model):
     __table_args__ = (
         Index("ix_incidents_org_status", "org_id", "status"),
         Index("ix_incidents_org_created", "org_id", "created_at"),
+        # Covers the dashboard's counts of open incidents by severity, mine and unassigned.
+        Index("ix_incidents_status_severity_assignee", "status", "severity", "assignee_id", "org_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -42,3 +42,13 @@ def _week_sqlite(element, compiler, **kw):
 def _week_postgresql(element, compiler, **kw):
     (ts,) = (compiler.process(c, **kw) for c in element.clauses)
     return f"to_char(date_trunc('week', {ts}), 'YYYY-MM-DD')"
+
+
+# Text search uses trigram (pg_trgm GIN) indexes on PostgreSQL only; SQLite scans. They live in the
+# migration "search indexes", not in the models, so schema comparison leaves them out by this suffix.
+TRIGRAM_SUFFIX = "_trgm"
+
+
+def include_name(name, type_, parent_names):
+    """Alembic's filter: compare everything except the PostgreSQL-only trigram indexes."""
+    return not (type_ == "index" and name and name.endswith(TRIGRAM_SUFFIX))

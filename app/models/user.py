@@ -3,12 +3,14 @@ from datetime import datetime
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models.base import enum_column, utcnow
+from app.models.identity import ExternalIdentity
 from app.models.organization import Organization
 
 
@@ -43,11 +45,36 @@ class User(UserMixin, db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     timezone: Mapped[str | None] = mapped_column(String(64))
-    # Linked the first time the person uses Relay from Slack (found by their profile email).
-    slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     org: Mapped[Organization] = relationship(lazy="joined")
+    identities: Mapped[list[ExternalIdentity]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def external_id(self, provider: str) -> str | None:
+        """This account's id at *provider* (e.g. its Slack member id), if it is linked."""
+        return next((i.external_id for i in self.identities if i.provider == provider), None)
+
+    # Linked the first time the person uses Relay from Slack (found by their profile email).
+    @hybrid_property
+    def slack_user_id(self) -> str | None:
+        return self.external_id("slack")
+
+    @slack_user_id.inplace.setter
+    def _slack_user_id_setter(self, value: str | None):
+        current = next((i for i in self.identities if i.provider == "slack"), None)
+        if current is not None and value:
+            current.external_id = value
+        elif current is not None:
+            self.identities.remove(current)
+        elif value:
+            self.identities.append(ExternalIdentity(provider="slack", external_id=value))
+
+    @slack_user_id.inplace.expression
+    @classmethod
+    def _slack_user_id_expression(cls):
+        return (select(ExternalIdentity.external_id)
+                .where(ExternalIdentity.user_id == cls.id, ExternalIdentity.provider == "slack")
+                .scalar_subquery())
 
     @staticmethod
     def normalize_email(email: str) -> str:

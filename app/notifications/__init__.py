@@ -9,12 +9,12 @@ log = logging.getLogger("relay.mail")
 
 
 def register(app):
-    """Load the deliverers and subscribers; in development, `flask run` gets a worker thread too."""
-    # The email deliverer, the subscribers and the scheduled jobs register themselves on import.
-    from app.jobs import incident_jobs, ticket_jobs  # noqa: F401
-    from app.notifications.email import incidents, tickets, transport  # noqa: F401
-    from app.notifications.slack import deliver, incidents as slack_incidents, tickets as slack_tickets  # noqa: F401
+    """Register every channel's subscribers and deliverer; in development, `flask run` gets a worker thread too."""
+    from app.notifications import email, slack
+    from app.notifications.email import transport
 
+    email.register()
+    slack.register()
     if app.config.get("ENV_NAME") != "development":
         return
     if transport.mail_to_log(app) and _command() in ("run", "worker"):

@@ -1,4 +1,4 @@
-"""Which function delivers each channel's deliveries."""
+"""Which function delivers each channel's deliveries (filled in by each channel's register())."""
 
 
 class PermanentFailure(Exception):
@@ -6,22 +6,15 @@ class PermanentFailure(Exception):
 
 
 DELIVERERS = {}
-
-
-def deliverer(channel):
-    """Register fn(delivery) as the sender for *channel*; raising means the attempt failed."""
-
-    def decorator(fn):
-        DELIVERERS[channel] = fn
-        return fn
-
-    return decorator
-
-
 IDLE_HOOKS = []
 
 
-def when_idle(fn):
-    """Register fn() to run when the worker has delivered what was due (e.g. close a connection)."""
-    IDLE_HOOKS.append(fn)
-    return fn
+def set_deliverer(channel, send):
+    """Make send(delivery) the sender for *channel*; raising means the attempt failed."""
+    DELIVERERS[channel] = send
+
+
+def add_idle_hook(hook):
+    """Run hook() when the worker has delivered what was due (e.g. close a connection)."""
+    if hook not in IDLE_HOOKS:
+        IDLE_HOOKS.append(hook)

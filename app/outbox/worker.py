@@ -4,6 +4,7 @@ import signal
 import threading
 
 from app.extensions import db
+from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
 
 log = logging.getLogger("relay.worker")
@@ -24,8 +25,6 @@ class Worker:
 
     def tick(self) -> int:
         """One round: run the scheduled jobs that are due, then deliver what is due."""
-        from app.jobs import scheduler
-
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()

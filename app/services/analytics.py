@@ -2,12 +2,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
-from app.extensions import db
 from app.models import Incident, Severity, User
 from app.models.base import utcnow
-from app.models.sql import seconds_between, week_start
+from app.services import reports
 from app.services.core.permissions import Permission, require, visible_filter
 
 PERIODS = {"30": 30, "90": 90, "365": 365}
@@ -42,27 +39,13 @@ def incident_report(actor: User, days: int = 90) -> Report:
     require(actor, Permission.VIEW_ANALYTICS)
     since = utcnow() - timedelta(days=days)
     scope = (visible_filter(actor, Incident), Incident.created_at >= since)
-    by_severity = {row.severity: row for row in db.session.execute(
-        select(Incident.severity,
-               func.count().label("declared"),
-               func.count(Incident.resolved_at).label("resolved"),
-               func.avg(seconds_between(Incident.created_at, Incident.acknowledged_at)).label("mtta"),
-               func.avg(seconds_between(Incident.created_at, Incident.resolved_at)).label("mttr"))
-        .where(*scope).group_by(Incident.severity))}
-    rows = [SeverityRow(s, *(_numbers(by_severity.get(s)))) for s in Severity]
-    week = week_start(Incident.created_at).label("week")
-    counts = db.session.execute(
-        select(week, Incident.severity, func.count()).where(*scope).group_by(week, Incident.severity))
+    by_severity = reports.by_level(Incident, Incident.severity, *scope)
+    rows = [SeverityRow(s, *by_severity.get(s, (0, 0, None, None))) for s in Severity]
+    counts = reports.weekly_by_level(Incident, Incident.severity, *scope)
     weeks = _weeks(since.date(), days)
     for monday, severity, count in counts:
         weeks.setdefault(date.fromisoformat(str(monday)[:10]), {})[severity] = count
     return Report(days, rows, sorted(weeks.items()))
-
-
-def _numbers(row):
-    if row is None:
-        return 0, 0, None, None
-    return row.declared, row.resolved, row.mtta, row.mttr
 
 
 def _weeks(start: date, days: int):

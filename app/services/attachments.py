@@ -39,6 +39,23 @@ def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Att
 
     *file_storage* is the upload (werkzeug FileStorage) or what prepare_upload returned for it.
     """
+    attachment = None
+    try:
+        attachment = stage_attachment(actor, subject, file_storage, source)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if attachment is not None:
+            remove_files([attachment.storage_key])
+        raise
+    return attachment
+
+
+def stage_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Attachment:
+    """Store an uploaded file and add its row and timeline entry to the current transaction; never commits.
+
+    The caller commits, or rolls back and removes the file (remove_files([attachment.storage_key])).
+    """
     if not can_see(actor, subject):
         raise NotFound("That was not found.")
     require(actor, Permission.RAISE)
@@ -57,9 +74,7 @@ def add_attachment(actor: User, subject, file_storage, source=Source.WEB) -> Att
         db.session.flush()
         audit.record(subject, "attachment_added", actor, source, field="attachment",
                      new=f"{attachment.filename} ({attachment.content_type}, {attachment.size} bytes)")
-        db.session.commit()
     except BaseException:
-        db.session.rollback()
         store.delete(attachment.storage_key)
         raise
     return attachment

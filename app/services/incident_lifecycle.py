@@ -16,6 +16,6 @@ TRANSITIONS = [
     Transition(S.POSTMORTEM, S.CLOSED, "Close", Role.MANAGER, "closed_at", "dark"),
 ]
 
-LIFECYCLE = Lifecycle(TRANSITIONS)
+LIFECYCLE = Lifecycle("incident", TRANSITIONS)
 find_transition = LIFECYCLE.find
 transitions_from = LIFECYCLE.moves_from

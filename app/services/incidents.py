@@ -1,45 +1,24 @@
-"""Incidents: declare, find, move through the lifecycle, assign, edit, comment, delete."""
-from dataclasses import dataclass
-
+"""Incidents: declare, find one, move through the lifecycle, assign, edit, comment, delete."""
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import attachments, audit, search
+from app.services import attachments, audit
 from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.events import emit
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
-from app.services.incident_lifecycle import LIFECYCLE, find_transition
 from app.services.core.permissions import (
-    Permission, can, load_visible, require, staff_member, target_org, visible_filter,
+    Permission, can, can_see, load_visible, require, staff_member, target_org,
 )
+from app.services.core.records import apply_assignment, apply_move, check_unchanged, shown
+from app.services.incident_lifecycle import LIFECYCLE
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 COMMENT_MAX = 10_000
-
-SORTS = {
-    "newest": (Incident.created_at.desc(), Incident.id.desc()),
-    "oldest": (Incident.created_at.asc(), Incident.id.asc()),
-    "severity": (Incident.severity.asc(), Incident.created_at.desc()),
-    "updated": (Incident.updated_at.desc(), Incident.id.desc()),
-}
-
-
-@dataclass
-class IncidentFilters:
-    status: str | None = None
-    severity: str | None = None
-    assignee_id: int | None = None
-    product_area_id: int | None = None
-    q: str | None = None
-    sort: str = "newest"
-    page: int = 1
-    per_page: int = 25
 
 
 def _load(actor: User, number: int, *, for_update=False) -> Incident:
@@ -49,27 +28,6 @@ def _load(actor: User, number: int, *, for_update=False) -> Incident:
 def get_incident(actor: User, number: int) -> Incident:
     """Return the incident numbered *number* if *actor* may see it."""
     return _load(actor, number)
-
-
-def list_incidents(actor: User, filters: IncidentFilters):
-    """Return one page of the incidents *actor* may see, filtered and sorted."""
-    query = select(Incident).where(visible_filter(actor, Incident))
-    if filters.status == "open":
-        query = query.where(Incident.status.in_([s for s in IncidentStatus if s.is_open]))
-    elif filters.status:
-        query = query.where(Incident.status == validation.choice(IncidentStatus, filters.status, "status"))
-    if filters.severity:
-        query = query.where(Incident.severity == validation.choice(Severity, filters.severity, "severity"))
-    if filters.assignee_id:
-        query = query.where(Incident.assignee_id == filters.assignee_id)
-    if filters.product_area_id:
-        query = query.where(Incident.product_area_id == filters.product_area_id)
-    if filters.q and filters.q.strip():
-        query = query.where(search.matching(Incident, filters.q, Incident.title, Incident.description))
-    query = query.order_by(*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"])).options(
-        selectinload(Incident.assignee), selectinload(Incident.product_area), selectinload(Incident.org)
-    )
-    return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
 
 
 def _product_area(product_area_id):
@@ -127,40 +85,26 @@ def transition_incident(actor: User, number: int, target, *, expected_status=Non
     """Move an incident to *target*, if the lifecycle and *actor*'s role allow it."""
     incident = _load(actor, number, for_update=True)
     target = validation.choice(IncidentStatus, target, "status")
-    if expected_status and incident.status.value != str(expected_status):
-        raise InvalidTransition(
-            f"{incident.reference} is already {incident.status.value}; nothing was changed."
-        )
-    move = find_transition(incident.status, target)
-    if move is None:
-        raise InvalidTransition(
-            f"{incident.reference} is {incident.status.value}; it cannot move to {target.value}."
-        )
-    require(actor, Permission.WORK)
-    if not actor.role.at_least(move.minimum_role):
-        raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()}.")
-    old = incident.status
-    incident.status = target
-    now = utcnow()
-    if move.milestone:
-        setattr(incident, move.milestone, now)
-    for milestone in move.clears:
-        setattr(incident, milestone, None)
-    audit.record(incident, "status_changed", actor, source, field="status", old=old, new=target)
-    emit("incident.status_changed", incident, actor, source, old=old, new=target)
+    check_unchanged(incident, expected_status)
+    apply_move(LIFECYCLE, actor, incident, target, source)
     db.session.commit()
     return incident
 
 
+def can_take(actor: User, incident: Incident) -> bool:
+    """Whether *actor* may use Assign to me on *incident* now (what assign_incident enforces)."""
+    return (can(actor, Permission.WORK) and can_see(actor, incident) and incident.status != IncidentStatus.CLOSED
+            and incident.assignee_id != actor.id)
+
+
 def assign_incident(actor: User, number: int, assignee_id, *, source=Source.WEB) -> Incident:
-    """Assign an incident: responders take it themselves, managers assign anyone."""
+    """Assign an open incident: responders take it themselves, managers assign anyone."""
     incident = _load(actor, number, for_update=True)
+    require(actor, Permission.WORK)
+    if incident.status == IncidentStatus.CLOSED:
+        raise InvalidTransition(f"{incident.reference} is closed; it cannot be assigned.")  # see can_take
     assignee = check_assignee(actor, incident, assignee_id)
-    old = incident.assignee.display_name if incident.assignee else None
-    incident.assignee = assignee
-    audit.record(incident, "assigned", actor, source, field="assignee", old=old,
-                 new=assignee.display_name if assignee else None)
-    emit("incident.assigned", incident, actor, source, assignee=assignee)
+    apply_assignment(actor, incident, assignee, source, "incident")
     db.session.commit()
     return incident
 
@@ -192,20 +136,11 @@ def edit_incident(actor: User, number: int, *, source=Source.WEB, **changes) -> 
         setattr(incident, field, new_value)
         changed[field] = (old_value, new_value)
         audit.record(incident, "edited", actor, source, field=field,
-                     old=_shown(old_value), new=_shown(new_value))
+                     old=shown(old_value), new=shown(new_value))
     if changed:
         emit("incident.edited", incident, actor, source, changes=changed)
     db.session.commit()
     return incident
-
-
-def _shown(value):
-    if value is None:
-        return None
-    for attribute in ("display_name", "name", "label"):
-        if hasattr(value, attribute):
-            return getattr(value, attribute)
-    return value
 
 
 def comment_on_incident(actor: User, number: int, body, *, source=Source.WEB) -> Comment:

@@ -3,7 +3,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import NotificationOptOut, User
-from app.notifications.kinds import BY_NAME, KINDS
+from app.services.notification_kinds import BY_NAME, KINDS
 from app.services.core.errors import ValidationError
 
 

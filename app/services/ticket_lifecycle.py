@@ -13,6 +13,6 @@ TRANSITIONS = [
                ("resolved_at", "closed_at", "resolution_notes")),
 ]
 
-LIFECYCLE = Lifecycle(TRANSITIONS)
+LIFECYCLE = Lifecycle("ticket", TRANSITIONS, noun=" a ticket")
 find_transition = LIFECYCLE.find
 transitions_from = LIFECYCLE.moves_from

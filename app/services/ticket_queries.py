@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Campaign, Incident, IssueType, Organization, Priority, Ticket
@@ -98,8 +98,8 @@ def _order(query, sort):
 def list_tickets(actor: User, filters: TicketFilters):
     """Return one page of the tickets *actor* may see, filtered and sorted."""
     query = _order(_filtered(actor, filters).order_by(*search.exact_first(Ticket, filters.q)), filters.sort).options(
-        selectinload(Ticket.assignee), selectinload(Ticket.campaign), selectinload(Ticket.issue_type),
-        selectinload(Ticket.org))
+        joinedload(Ticket.assignee), joinedload(Ticket.campaign), joinedload(Ticket.issue_type),
+        joinedload(Ticket.org))
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
 
 

@@ -6,29 +6,20 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Campaign, Comment, IssueType, Priority, Source, Ticket, TicketStatus, User, next_number
 from app.models.base import utcnow
+from app.services import attachments, audit
 from app.services.assignment import check_assignee
-from app.services import audit
 from app.services.core import validation
 from app.services.core.errors import Forbidden, InvalidTransition, ValidationError
 from app.services.core.events import emit
 from app.services.core.permissions import Permission, can, can_see, load_visible, require, staff_member, target_org
-from app.services.ticket_lifecycle import LIFECYCLE, find_transition
+from app.services.core.records import apply_assignment, apply_move, check_unchanged, shown
+from app.services.ticket_lifecycle import LIFECYCLE
 
 TITLE_MAX = 200
 DETAILS_MAX = 20_000
 URL_MAX = 500
 COMMENT_MAX = 10_000
 NOTES_MAX = 10_000
-
-
-def _shown(value):
-    """How a field's value reads on the timeline."""
-    if value is None:
-        return None
-    for attribute in ("display_name", "label", "name"):
-        if hasattr(value, attribute):
-            return getattr(value, attribute)
-    return value
 
 
 def load_ticket(actor: User, number: int, *, for_update=False) -> Ticket:
@@ -75,22 +66,33 @@ def _fields(values, current=None):
 
 
 def create_ticket(actor: User, *, title, priority="medium", details="", campaign_id=None, issue_type_id=None,
-                  external_url=None, org_id=None, source=Source.WEB, event_data=None) -> Ticket:
-    """Raise a new ticket, numbered and on the record.
+                  external_url=None, org_id=None, source=Source.WEB, event_data=None, screenshot=None) -> Ticket:
+    """Raise a new ticket, numbered and on the record, with its *screenshot* (an upload) if one is given.
 
+    The ticket and its screenshot are one transaction: if the file cannot be stored, there is no ticket.
     *event_data* rides along on the ticket.created event, so a front can hand its
     notifier extra work (e.g. a Slack file to fetch) inside the same transaction.
     """
     require(actor, Permission.RAISE)
+    checked = attachments.prepare_upload(screenshot) if screenshot is not None else None
     fields = _fields(dict(title=title, priority=priority, details=details, campaign_id=campaign_id,
                           issue_type_id=issue_type_id, external_url=external_url))
-    ticket = Ticket(**fields, org_id=target_org(actor, org_id, "tickets"), reporter_id=actor.id,
-                    status=TicketStatus.OPEN, number=next_number("ticket"))
-    db.session.add(ticket)
-    db.session.flush()
-    audit.record(ticket, "created", actor, source, new=f"{ticket.priority.label}: {ticket.title}")
-    emit("ticket.created", ticket, actor, source, **(event_data or {}))
-    db.session.commit()
+    attachment = None
+    try:
+        ticket = Ticket(**fields, org_id=target_org(actor, org_id, "tickets"), reporter_id=actor.id,
+                        status=TicketStatus.OPEN, number=next_number("ticket"))
+        db.session.add(ticket)
+        db.session.flush()
+        audit.record(ticket, "created", actor, source, new=f"{ticket.priority.label}: {ticket.title}")
+        emit("ticket.created", ticket, actor, source, **(event_data or {}))
+        if checked is not None:
+            attachment = attachments.stage_attachment(actor, ticket, checked, source)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if attachment is not None:
+            attachments.remove_files([attachment.storage_key])
+        raise
     return ticket
 
 
@@ -107,32 +109,12 @@ def can_take(actor: User, ticket: Ticket) -> bool:
 
 def check_move(actor: User, ticket: Ticket, target: TicketStatus):
     """The lifecycle move from *ticket*'s status to *target*, if *actor* may make it; else why not."""
-    move = find_transition(ticket.status, target)
-    if move is None:
-        raise InvalidTransition(f"{ticket.reference} is {ticket.status.label.lower()}; "
-                                f"it cannot move to {target.label.lower()}.")
-    require(actor, Permission.WORK)
-    if not actor.role.at_least(move.minimum_role):
-        raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()} a ticket.")
-    return move
+    return LIFECYCLE.check(actor, ticket, target)
 
 
 def _move(actor, ticket, target, source, notes=None):
     """Apply one lifecycle move to a loaded ticket (no commit)."""
-    move = check_move(actor, ticket, target)
-    if move.needs_notes:
-        ticket.resolution_notes = validation.text(notes, "resolution_notes", max_length=NOTES_MAX,
-                                                  label="Resolution notes")
-    old = ticket.status
-    ticket.status = target
-    if move.milestone:
-        setattr(ticket, move.milestone, utcnow())
-    for name in move.clears:
-        setattr(ticket, name, None)
-    audit.record(ticket, "status_changed", actor, source, field="status", old=old, new=target)
-    if move.needs_notes:
-        audit.record(ticket, "resolved", actor, source, field="resolution_notes", new=ticket.resolution_notes)
-    emit("ticket.status_changed", ticket, actor, source, old=old, new=target)
+    apply_move(LIFECYCLE, actor, ticket, target, source, notes=notes, notes_max=NOTES_MAX)
 
 
 def transition_ticket(actor: User, number: int, target, *, expected_status=None, resolution_notes=None,
@@ -140,9 +122,7 @@ def transition_ticket(actor: User, number: int, target, *, expected_status=None,
     """Move a ticket to *target*, if the lifecycle and *actor*'s role allow it."""
     ticket = load_ticket(actor, number, for_update=True)
     target = validation.choice(TicketStatus, target, "status")
-    if expected_status and ticket.status.value != str(expected_status):
-        raise InvalidTransition(f"{ticket.reference} is already {ticket.status.label.lower()}; "
-                                "nothing was changed.")
+    check_unchanged(ticket, expected_status)
     _move(actor, ticket, target, source, resolution_notes)
     db.session.commit()
     return ticket
@@ -164,13 +144,6 @@ def reopen_ticket(actor: User, number: int, *, source=Source.WEB) -> Ticket:
     return transition_ticket(actor, number, TicketStatus.OPEN, source=source)
 
 
-def _assign(actor, ticket, assignee, source):
-    previous = ticket.assignee
-    ticket.assignee = assignee
-    audit.record(ticket, "assigned", actor, source, field="assignee", old=_shown(previous), new=_shown(assignee))
-    emit("ticket.assigned", ticket, actor, source, assignee=assignee, previous=previous)
-
-
 def assign_to_me(actor: User, number: int, *, source=Source.WEB) -> Ticket:
     """Take a ticket: it becomes *actor*'s, and an open one moves to in progress."""
     ticket = load_ticket(actor, number, for_update=True)
@@ -178,7 +151,7 @@ def assign_to_me(actor: User, number: int, *, source=Source.WEB) -> Ticket:
     if ticket.status == TicketStatus.CLOSED:
         raise InvalidTransition(f"{ticket.reference} is closed; reopen it before taking it.")  # see can_take
     if ticket.assignee_id != actor.id:
-        _assign(actor, ticket, staff_member(actor.id, ticket.org_id, "assignee_id"), source)
+        apply_assignment(actor, ticket, staff_member(actor.id, ticket.org_id, "assignee_id"), source, "ticket")
     if ticket.status == TicketStatus.OPEN:
         _move(actor, ticket, TicketStatus.IN_PROGRESS, source)
     db.session.commit()
@@ -190,7 +163,7 @@ def reassign_ticket(actor: User, number: int, assignee_id, *, comment=None, sour
     ticket = load_ticket(actor, number, for_update=True)
     assignee = check_assignee(actor, ticket, assignee_id)
     note = validation.text(comment, "comment", max_length=COMMENT_MAX, required=False, label="Comment")
-    _assign(actor, ticket, assignee, source)
+    apply_assignment(actor, ticket, assignee, source, "ticket")
     if note:
         _add_comment(actor, ticket, note, source)
     db.session.commit()
@@ -213,7 +186,7 @@ def edit_ticket(actor: User, number: int, *, source=Source.WEB, **changes) -> Ti
             continue
         setattr(ticket, field, new_value)
         changed[field] = (old_value, new_value)
-        audit.record(ticket, "edited", actor, source, field=field, old=_shown(old_value), new=_shown(new_value))
+        audit.record(ticket, "edited", actor, source, field=field, old=shown(old_value), new=shown(new_value))
     if changed:
         emit("ticket.edited", ticket, actor, source, changes=changed)
     db.session.commit()

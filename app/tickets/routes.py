@@ -86,13 +86,11 @@ def new():
     form = fill_ticket_form(NewTicketForm(), current_user)
     if form.validate_on_submit():
         try:
-            screenshot = attachments.prepare_upload(form.file.data) if form.file.data else None
             ticket = tickets.create_ticket(
                 current_user, title=form.title.data, priority=form.priority.data, details=form.details.data,
                 campaign_id=form.campaign_id.data, issue_type_id=form.issue_type_id.data,
-                external_url=form.external_url.data, org_id=form.org_id.data if "org_id" in form else None)
-            if screenshot:
-                attachments.add_attachment(current_user, ticket, screenshot)
+                external_url=form.external_url.data, org_id=form.org_id.data if "org_id" in form else None,
+                screenshot=form.file.data or None)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -1,7 +1,7 @@
 """file_chunks: attachment bytes in the database (ATTACHMENT_STORAGE=database)
 
 Revision ID: 5e1f0c2a9b7d
-Revises: b7d41c9e5a10
+Revises: 5e2f8a1c9b7d
 Create Date: 2026-11-29 19:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0c2a9b7d'
-down_revision = 'b7d41c9e5a10'
+down_revision = '5e2f8a1c9b7d'
 branch_labels = None
 depends_on = None
 

@@ -128,3 +128,16 @@ def test_a_bad_screenshot_with_a_bad_field_says_both(client, db, customer):
     assert "This field is required." in errors and not any("choose it again" in e for e in errors)
     assert any(e.startswith("Only PNG, JPEG") for e in errors), errors
     assert count(db, Ticket) == 0 and count(db, Attachment) == 0
+
+
+def test_a_screenshot_that_cannot_be_stored_leaves_no_ticket(client, db, customer, app, tmp_path):
+    """The ticket and its screenshot are one transaction: storage failing leaves nothing behind."""
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the attachments directory should be")
+    app.config["ATTACHMENTS_DIR"] = str(blocked)
+    app.extensions.pop("relay_storage", None)
+    response = raise_ticket(client, file=(io.BytesIO(PNG), "login-error.png"))
+    assert response.status_code == 500  # the server's own fault, said plainly
+    db.session.rollback()
+    assert (count(db, Ticket), count(db, Attachment), count(db, AuditEvent)) == (0, 0, 0)
+    assert blocked.read_text().startswith("a file")

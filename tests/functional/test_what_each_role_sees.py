@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import NotificationOptOut, Role
-from app.notifications.kinds import KINDS
+from app.services.notification_kinds import KINDS
 from app.services.notification_settings import kinds_for, save_preferences
 
 ADMIN_ONLY = {"ticket.created", "report.stale"}

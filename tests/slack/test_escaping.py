@@ -1,5 +1,4 @@
 """User text reaches Slack escaped: `<!everyone>` and disguised links stay inert, in every builder."""
-import json
 
 import pytest
 

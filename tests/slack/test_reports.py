@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from app.jobs.scheduler import run_due_jobs
-from app.models import Priority, Role, TicketStatus
+from app.models import Priority, TicketStatus
 from tests.slack.conftest import TICKETS_CHANNEL, deliver_slack
 
 THURSDAY = datetime(2026, 11, 26, 12, 0)

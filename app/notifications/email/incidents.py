@@ -3,7 +3,6 @@ from app.models import Comment, Severity
 from app.links import absolute_url
 from app.notifications.email.compose import notify, people
 from app.notifications.recipients import commenters, managers_who_can_see
-from app.services.core.events import subscribe
 
 
 def participants(incident):
@@ -19,7 +18,6 @@ def notify_about_incident(event, recipients, template, subject, **context):
            critical=incident.severity is Severity.SEV1, incident=incident, **context)
 
 
-@subscribe("incident.declared")
 def incident_declared(event):
     incident = event.subject
     owners = incident.product_area.owners if incident.product_area else []
@@ -27,14 +25,12 @@ def incident_declared(event):
                           "incident_declared", f"{incident.severity.label} declared: {incident.title}")
 
 
-@subscribe("incident.assigned")
 def incident_assigned(event):
     assignee = event.data.get("assignee")
     if assignee is not None:
         notify_about_incident(event, [assignee], "incident_assigned", f"Assigned to you: {event.subject.title}")
 
 
-@subscribe("incident.status_changed")
 def incident_status_changed(event):
     incident, old, new = event.subject, event.data["old"], event.data["new"]
     notify_about_incident(event, people(incident.reporter, incident.assignee, incident.commander),
@@ -42,7 +38,6 @@ def incident_status_changed(event):
                           old=old, new=new)
 
 
-@subscribe("incident.commented")
 def incident_commented(event):
     incident, comment = event.subject, event.data["comment"]
     notify_about_incident(event, participants(incident), "incident_commented",

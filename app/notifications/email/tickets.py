@@ -3,7 +3,6 @@ from app.models import Comment, TicketStatus
 from app.links import absolute_url
 from app.notifications.email.compose import notify, people
 from app.notifications.recipients import admin_recipients, commenters
-from app.services.core.events import subscribe
 
 DONE = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
 
@@ -16,14 +15,12 @@ def notify_about_ticket(event, recipients, template, subject, **context):
     notify(event, recipients, template, subject, ticket_link(event.subject), ticket=event.subject, **context)
 
 
-@subscribe("ticket.created")
 def ticket_created(event):
     ticket = event.subject
     notify_about_ticket(event, admin_recipients(), "ticket_created",
                         f"New {ticket.priority.label.lower()} ticket: {ticket.title}")
 
 
-@subscribe("ticket.assigned")
 def ticket_assigned(event):
     ticket, assignee = event.subject, event.data.get("assignee")
     if assignee is None:
@@ -34,7 +31,6 @@ def ticket_assigned(event):
                         what=f"assigned it to {assignee.display_name}")
 
 
-@subscribe("ticket.status_changed")
 def ticket_status_changed(event):
     ticket, old, new = event.subject, event.data["old"], event.data["new"]
     if new in DONE:
@@ -48,7 +44,6 @@ def ticket_status_changed(event):
                         what=f"marked it {what}" if what != "reopened" else "reopened it")
 
 
-@subscribe("ticket.commented")
 def ticket_commented(event):
     ticket, comment = event.subject, event.data["comment"]
     notify_about_ticket(event, people(ticket.reporter, ticket.assignee, commenters(Comment.ticket_id, ticket.id)),

@@ -8,7 +8,7 @@ import threading
 from flask import current_app
 from flask_mail import Connection, Message
 
-from app.outbox.registry import PermanentFailure, deliverer, when_idle
+from app.outbox.registry import PermanentFailure
 
 log = logging.getLogger("relay.mail")
 
@@ -55,7 +55,6 @@ def build_message(delivery) -> Message:
                    extra_headers={"X-Relay-Delivery": str(delivery.id), "X-Relay-Kind": delivery.kind})
 
 
-@deliverer("email")
 def send_email(delivery):
     """Send one delivery's rendered email; a rejected address is a permanent failure."""
     message = build_message(delivery)
@@ -103,7 +102,6 @@ def send_over_open_connection(message):
         raise
 
 
-@when_idle
 def close_connection():
     """Say goodbye to the SMTP server (the worker calls this when it has nothing more to send)."""
     connection, _open.connection = _open.connection, None

@@ -1,1 +1,20 @@
-"""Outbound Slack: the deliverer, and the subscribers that post about incidents and tickets."""
+"""Outbound Slack: the deliverer, and the subscribers that post about incidents, tickets and accounts."""
+from app.notifications.slack import accounts, deliver, incidents, tickets
+from app.outbox import registry
+from app.services.core import events
+
+SUBSCRIBERS = (
+    (("incident.declared",), incidents.incident_declared),
+    (("incident.status_changed", "incident.assigned", "incident.edited", "incident.commented"),
+     incidents.incident_changed),
+    (("incident.deleted",), incidents.incident_deleted),
+    (("ticket.created",), tickets.ticket_created),
+    (("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted"), tickets.ticket_changed),
+    (("account.provisioned",), accounts.account_provisioned),
+)
+
+
+def register():
+    """Subscribe Slack to the events it posts about and deliver the "slack" channel through the Web API."""
+    events.subscribe_all(SUBSCRIBERS)
+    registry.set_deliverer("slack", deliver.deliver)

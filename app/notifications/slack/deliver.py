@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.blocks.incidents import CHANNEL_LINK
 from app.extensions import db
 from app.models import SlackMessage
-from app.outbox.registry import PermanentFailure, deliverer
+from app.outbox.registry import PermanentFailure
 from app.notifications.slack.files import fetch_file
 from app.notifications.slack.client import response_url_allowed, worker_client
 
@@ -175,7 +175,6 @@ OPERATIONS = {"create_channel": create_channel, "post": post, "update": update, 
               "ephemeral": ephemeral, "fetch_file": fetch_file}
 
 
-@deliverer("slack")
 def deliver(delivery):
     """Make the Slack call a delivery describes; permanent Slack errors are not retried."""
     operation = OPERATIONS.get(delivery.payload.get("op"))

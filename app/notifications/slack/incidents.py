@@ -10,7 +10,6 @@ import uuid
 from flask import current_app
 
 from app.outbox import enqueue
-from app.services.core.events import subscribe
 from app.services.core.permissions import can_see
 from app.blocks import incidents as views
 from app.blocks.text import escape
@@ -47,7 +46,6 @@ def _audience(incident, users):
     return [u for u in dict.fromkeys(u for u in users if u is not None) if can_see(u, incident)]
 
 
-@subscribe("incident.declared")
 def incident_declared(event):
     if not _enabled():
         return
@@ -97,7 +95,6 @@ def _line(event):
     return f"{who}: {escape(event.name)}"
 
 
-@subscribe("incident.status_changed", "incident.assigned", "incident.edited", "incident.commented")
 def incident_changed(event):
     if not _enabled():
         return
@@ -112,7 +109,6 @@ def incident_changed(event):
                                             "if_exists": True, "text": _line(event)})
 
 
-@subscribe("incident.deleted")
 def incident_deleted(event):
     if not _enabled():
         return

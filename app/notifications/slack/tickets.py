@@ -4,7 +4,6 @@ import uuid
 from flask import current_app
 
 from app.outbox import enqueue
-from app.services.core.events import subscribe
 from app.blocks import ticket_messages, tickets as ticket_views
 from app.models import Source
 
@@ -38,7 +37,6 @@ def _alert_admins(ticket):
                 dedup_key=f"slack:ticket:{ticket.id}:admin-alert")
 
 
-@subscribe("ticket.created")
 def ticket_created(event):
     ticket = event.subject
     for file_id in event.data.get("slack_file_ids", ()):
@@ -55,7 +53,6 @@ def ticket_created(event):
                                **ticket_views.ticket_card(ticket)}, key="card")
 
 
-@subscribe("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted")
 def ticket_changed(event):
     if not _channel():
         return

@@ -35,6 +35,12 @@ def subscribe(*names):
     return decorator
 
 
+def subscribe_all(table):
+    """Subscribe each function in *table*, a sequence of (event names, function)."""
+    for names, fn in table:
+        subscribe(*names)(fn)
+
+
 def unsubscribe(fn, *names):
     """Remove *fn* from events *names* (tests that add a subscriber take it away again)."""
     for name in names:

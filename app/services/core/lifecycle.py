@@ -3,7 +3,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from app.models import Role, User
-from app.services.core.permissions import Permission, can, can_see
+from app.services.core.errors import Forbidden, InvalidTransition
+from app.services.core.permissions import Permission, can, can_see, require
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,9 @@ class Transition:
 class Lifecycle:
     """One table of transitions, and the questions every front asks of it."""
 
-    def __init__(self, transitions):
+    def __init__(self, kind, transitions, *, noun=""):
+        self.kind = kind      # incident | ticket: the events are "<kind>.status_changed"
+        self.noun = noun      # ends the "only a manager can ..." refusal, e.g. " a ticket"
         self.transitions = list(transitions)
         self._by_move = {(t.source, t.target): t for t in self.transitions}
 
@@ -30,6 +33,17 @@ class Lifecycle:
 
     def moves_from(self, source) -> list[Transition]:
         return [t for t in self.transitions if t.source == source]
+
+    def check(self, actor: User, record, target) -> Transition:
+        """The move from *record*'s status to *target*, if *actor* may make it; else why not."""
+        move = self.find(record.status, target)
+        if move is None:
+            raise InvalidTransition(f"{record.reference} is {record.status.label.lower()}; "
+                                    f"it cannot move to {target.label.lower()}.")
+        require(actor, Permission.WORK)
+        if not actor.role.at_least(move.minimum_role):
+            raise Forbidden(f"Only a {move.minimum_role.value} or above can {move.label.lower()}{self.noun}.")
+        return move
 
     def allowed(self, actor: User, record) -> list[Transition]:
         """The moves *actor* may make on *record* right now."""

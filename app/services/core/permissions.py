@@ -110,5 +110,6 @@ def staff_for_org(org_id: int):
     return (
         User.active.is_(True)
         & User.role.in_([Role.RESPONDER, Role.MANAGER, Role.ADMIN])
-        & or_(User.org_id == org_id, User.org.has(Organization.is_provider.is_(True)))
+        & or_(User.org_id == org_id,
+              User.org_id.in_(select(Organization.id).where(Organization.is_provider.is_(True))))
     )

@@ -1,0 +1,49 @@
+"""Report queries: volume, MTTA and MTTR in SQL, shared by the analytics page and the weekly summary."""
+from sqlalchemy import func, null, select
+
+from app.extensions import db
+from app.models.sql import seconds_between, week_start
+
+
+def mean_seconds_to(model, milestone):
+    """The average seconds from a record's creation to *milestone*; records without it are left out."""
+    return func.avg(seconds_between(model.created_at, milestone))
+
+
+def by_level(model, level_column, *where) -> dict:
+    """{level: (declared, resolved, MTTA seconds, MTTR seconds)} for the records matching *where*.
+
+    MTTA is None for records that are never acknowledged (tickets).
+    """
+    acknowledged = getattr(model, "acknowledged_at", None)
+    rows = db.session.execute(
+        select(level_column, func.count(), func.count(model.resolved_at),
+               mean_seconds_to(model, acknowledged) if acknowledged is not None else null(),
+               mean_seconds_to(model, model.resolved_at))
+        .where(*where).group_by(level_column))
+    return {level: (declared, resolved, mtta, mttr) for level, declared, resolved, mtta, mttr in rows}
+
+
+def opened_between(model, since, until, *where) -> int:
+    """How many records were created in [since, until)."""
+    return db.session.scalar(select(func.count()).select_from(model)
+                             .where(model.created_at >= since, model.created_at < until, *where))
+
+
+def resolved_between(model, since, until, *where) -> tuple[int, float | None]:
+    """How many records were resolved in [since, until), and their MTTR in seconds."""
+    return tuple(db.session.execute(
+        select(func.count(), mean_seconds_to(model, model.resolved_at))
+        .where(model.resolved_at >= since, model.resolved_at < until, *where)).one())
+
+
+def open_by_level(model, open_statuses, level_column, *where) -> dict:
+    """{level: count} of the records open now."""
+    return dict(db.session.execute(select(level_column, func.count())
+                                   .where(model.status.in_(open_statuses), *where).group_by(level_column)).all())
+
+
+def weekly_by_level(model, level_column, *where):
+    """(Monday, level, count) rows of the records created each week, matching *where*."""
+    week = week_start(model.created_at).label("week")
+    return db.session.execute(select(week, level_column, func.count()).where(*where).group_by(week, level_column)).all()
