@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     FLASK_APP=run.py \
-    RELAY_ENV=production
+    RELAY_ENV=production \
+    GUNICORN_BIND=0.0.0.0:8000
 
 WORKDIR /app
 RUN groupadd --system relay && useradd --system --gid relay --home-dir /app relay

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := run.py
+# Everything else defaults to production; the local commands are development unless RELAY_ENV is set.
+run worker db seed: export RELAY_ENV ?= development
 
 .PHONY: run worker test setup setup-dev db seed test-sqlite test-postgres bench clean
 

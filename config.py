@@ -1,8 +1,10 @@
 """Configuration, read once from the environment (and an optional .env file)."""
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
+import click
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -55,15 +57,25 @@ class Config:
     # Bootstrap is served from our own host; the app must look right offline.
     BOOTSTRAP_SERVE_LOCAL = True
 
-    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    # Sign-in limits must hold across processes and machines: Redis when there is one.
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI") or env("REDIS_URL") or "memory://"
+    # Keeps Relay's counters apart from anything else in the same Redis database.
+    LOGIN_LIMIT_KEY_PREFIX = env("LOGIN_LIMIT_KEY_PREFIX", "relay")
+    # If Redis is unreachable, limit per process rather than answer 500 to every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Proxies in front (nginx = 1) whose X-Forwarded-For/-Proto are believed; 0 = none, headers ignored.
     TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")  # failed sign-ins per account
+    LOGIN_RATE_LIMIT_PER_ADDRESS = env("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")  # failed, per address
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_NAME = "remember_token"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts two weeks (Flask-Login's default is a year); sign-out ends it at once.
+    REMEMBER_COOKIE_DURATION = timedelta(days=env_int("REMEMBER_COOKIE_DAYS", 14))
 
     MAIL_SERVER = env("MAIL_SERVER")
     MAIL_PORT = env_int("MAIL_PORT", 25)
@@ -83,6 +95,10 @@ class Config:
     WORKER_BACKOFF_BASE_SECONDS = env_int("WORKER_BACKOFF_BASE_SECONDS", 30)
     WORKER_BACKOFF_MAX_SECONDS = env_int("WORKER_BACKOFF_MAX_SECONDS", 3600)
     WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 300)
+    # The worker seals the audit trail this often; with a key the seal is an HMAC a
+    # database-only attacker cannot forge (keep the key out of the database and its backups).
+    AUDIT_SEAL_SECONDS = env_int("AUDIT_SEAL_SECONDS", 60)
+    AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY")
     # `flask run` in development starts a worker thread too, unless this is 0.
     RELAY_INPROCESS_WORKER = env_bool("RELAY_INPROCESS_WORKER", True)
 
@@ -106,16 +122,23 @@ class Config:
     SLACK_REQUEST_TIMEOUT = float(env("SLACK_REQUEST_TIMEOUT", "2.5"))
 
 
+# Keys that are public (in this repository or its examples): a session signed with one of them can
+# be forged by anyone, so outside development Relay refuses to start with them.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key"
+TESTING_SECRET_KEY = "testing-secret-key"
+PUBLIC_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, "change-me"})
+
+
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-insecure-secret-key"
+    SECRET_KEY = Config.SECRET_KEY or DEVELOPMENT_SECRET_KEY
 
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = database_url(env("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
@@ -139,9 +162,15 @@ CONFIGS = {
 
 
 def config_for(name=None):
-    """Return the config class for *name*, or for RELAY_ENV (default development)."""
-    name = name or env("RELAY_ENV", "development")
+    """Return the config class for *name*, or for RELAY_ENV (default: production, but see below)."""
+    name = name or env("RELAY_ENV") or default_env_name()
     try:
         return CONFIGS[name]
     except KeyError:
         raise SystemExit(f"Unknown RELAY_ENV {name!r}; use one of {', '.join(CONFIGS)}.")
+
+
+def default_env_name():
+    """Production, unless this process is `flask run` (the development server)."""
+    context = click.get_current_context(silent=True)
+    return "development" if context is not None and context.info_name == "run" else "production"

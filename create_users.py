@@ -1,4 +1,5 @@
 """Create the demo organizations and users (idempotent): python create_users.py [--force]."""
+import os
 import sys
 
 import click
@@ -12,7 +13,8 @@ def main(argv):
     if unknown:
         print(f"usage: python create_users.py [--force]   (unknown argument: {unknown[0]})", file=sys.stderr)
         return 2
-    app = create_app()
+    # A demo-data script: development unless RELAY_ENV says otherwise (production then needs --force).
+    app = create_app(os.environ.get("RELAY_ENV") or "development")
     with app.app_context():
         try:
             seed_command(force="--force" in argv)

@@ -1,7 +1,8 @@
 """gunicorn settings, read from the working directory by `gunicorn run:app`."""
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Loopback unless told otherwise: put a proxy in front, or set GUNICORN_BIND (the image does).
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = "-"

@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import bootstrap, csrf, db, limiter, login_manager, mail, migrate
-from config import config_for
+from config import PUBLIC_SECRET_KEYS, config_for
 
 
 def create_app(config=None):
@@ -20,6 +20,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
     register_jobs(app)
@@ -36,8 +37,14 @@ class IdConverter(IntegerConverter):
 
 
 def check_config(app):
-    if not app.config.get("SECRET_KEY"):
+    """Refuse to start outside development without a secret key of our own."""
+    if app.config.get("ENV_NAME") == "development":
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key:
         raise SystemExit("SECRET_KEY is not set: refusing to start in production without one.")
+    if key in PUBLIC_SECRET_KEYS and not app.config.get("TESTING"):
+        raise SystemExit("SECRET_KEY is a published example key: refusing to start in production with it.")
 
 
 def register_extensions(app):
@@ -85,6 +92,12 @@ def register_blueprints(app):
 
 def register_error_handlers(app):
     from app.errors import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.security_headers import register
 
     register(app)
 

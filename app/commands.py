@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed`, `flask worker`, `flask audit verify`, `flask attachments copy-to-database`."""
+"""Command-line tools: `flask seed`, `flask worker`, `flask audit verify|seal`, `flask attachments copy-to-database`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -25,13 +25,33 @@ def seed_command(force=False):
 
 
 def verify_command(batch_size):
-    """Check the audit hash chain; exit non-zero naming the first broken event."""
-    from app.services.audit import verify_chain
+    """Check the audit hash chains and checkpoints; exit non-zero naming the first broken event."""
+    from app.services.audit_verify import verify_trail
 
-    checked, broken = verify_chain(batch_size, progress=lambda n: click.echo(f"  {n} events checked...", err=True))
+    report, broken = verify_trail(batch_size, progress=lambda n: click.echo(f"  {n} events checked...", err=True))
     if broken:
-        raise click.ClickException(f"Audit chain BROKEN after {checked} good events: {broken}")
-    click.echo(f"Audit chain intact: {checked} events verified.")
+        raise click.ClickException(f"Audit chain BROKEN after {report.checked} good events: {broken}")
+    click.echo(f"Audit chain intact: {report.checked} events verified.")
+    click.echo(f"  {report.legacy} on the legacy chain, {report.checked - report.legacy} on "
+               f"{report.records} record chains.")
+    checkpoint = report.checkpoint
+    if checkpoint is None:
+        click.echo("No checkpoint yet: nothing is sealed.")
+        return
+    click.echo(f"Newest checkpoint: {checkpoint.id} at {checkpoint.created_at:%Y-%m-%d %H:%M:%S} UTC, "
+               f"{'keyed' if checkpoint.keyed else 'NOT keyed'}, seal {checkpoint.hash}; "
+               f"{report.unsealed} events written since are not sealed yet.")
+
+
+def seal_command():
+    """Write an audit checkpoint now."""
+    from app.services.audit_seal import seal
+
+    checkpoint = seal()
+    if checkpoint is None:
+        click.echo("Nothing to seal: no record chain moved since the last checkpoint.")
+        return
+    click.echo(f"Checkpoint {checkpoint.id} sealed {checkpoint.event_count} events: {checkpoint.hash}")
 
 
 def register(app):
@@ -79,3 +99,8 @@ def register(app):
     def verify(batch):
         """Check that no audit event was edited, removed or reordered."""
         verify_command(batch)
+
+    @audit.command("seal")
+    def seal():
+        """Write a checkpoint over every record chain that moved (the worker does this every AUDIT_SEAL_SECONDS)."""
+        seal_command()

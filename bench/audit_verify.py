@@ -4,8 +4,8 @@
 
 Builds a scratch database through the migrations (a SQLite file by default; pass the
 URL of an EMPTY PostgreSQL database to use that). Times --appends events written the
-way the app writes them (audit.record, one transaction each), bulk-fills the chain to
---events with correct hashes, then times verify_chain at two batch sizes.
+way the app writes them (audit.record, one transaction each), bulk-fills the incident's
+chain to --events with correct hashes, then times verify_trail at two batch sizes.
 """
 import argparse
 import os
@@ -16,10 +16,11 @@ from common import migrate, scratch_app
 from sqlalchemy import insert, select, update
 
 from app.extensions import db
-from app.models import AuditEvent, Counter, Incident, Role
+from app.models import AuditEvent, AuditHead, Counter, Incident, Role
 from app.models.audit import chain_hash
 from app.models.base import utcnow
 from app.services import audit
+from app.services.audit_verify import verify_trail
 from app.services.seed import seed_demo
 from app.models import User
 
@@ -41,13 +42,14 @@ def append(count):
 
 def fill(total, incident, actor):
     """Bulk-insert events up to *total*, hashed exactly as record() would."""
-    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-    have = db.session.scalar(select(Counter.value).where(Counter.name == audit.CHAIN))
+    head = db.session.get(AuditHead, ("incident", incident.id))
+    prev, have = head.hash, head.seq
     base, batch = utcnow(), []
     for n in range(have, total):
         row = dict(org_id=incident.org_id, subject_type="incident", subject_id=incident.id, actor_id=actor.id,
                    source="web", action="edited", field="title", old_value=f"title {n}",
-                   new_value=f"title {n + 1}", created_at=base + timedelta(microseconds=n), prev_hash=prev)
+                   new_value=f"title {n + 1}", created_at=base + timedelta(microseconds=n), seq=n + 1,
+                   prev_hash=prev)
         row["hash"] = prev = chain_hash(row, prev)
         batch.append(row)
         if len(batch) == 5000:
@@ -56,7 +58,8 @@ def fill(total, incident, actor):
             print(f"  filled {n + 1:,} / {total:,}", end="\r", flush=True)
     if batch:
         db.session.execute(insert(AuditEvent.__table__), batch)
-    db.session.execute(update(Counter).where(Counter.name == audit.CHAIN).values(value=max(total, have)))
+    db.session.execute(update(AuditHead).where(AuditHead.subject_type == "incident", AuditHead.subject_id == incident.id)
+                       .values(seq=max(total, have), hash=prev))
     db.session.commit()
     print(f"  filled {total:,} events            ")
 
@@ -64,10 +67,10 @@ def fill(total, incident, actor):
 def verify(batch_size):
     db.session.expire_all()
     start = time.perf_counter()
-    checked, broken = audit.verify_chain(batch_size)
+    report, broken = verify_trail(batch_size)
     elapsed = time.perf_counter() - start
     assert broken is None, broken
-    return checked, checked / elapsed, elapsed
+    return report.checked, report.checked / elapsed, elapsed
 
 
 def main():

@@ -145,7 +145,7 @@ def main():
         f"run_simple('127.0.0.1', {port}, app, threaded=True)")], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=open(f"{scratch}/server.log", "w"))
     worker = None
-    if (ROOT / "app" / "notifications" / "worker.py").exists():  # the outbox worker, `flask worker`
+    if any((ROOT / "app" / path / "worker.py").exists() for path in ("outbox", "notifications")):  # `flask worker`
         worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "run", "worker"], cwd=ROOT,
                                   env={**env, "WORKER_POLL_SECONDS": "0.5"},
                                   stdout=subprocess.DEVNULL, stderr=open(f"{scratch}/worker.log", "w"))

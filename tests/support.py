@@ -37,6 +37,17 @@ class RelayClient(FlaskClient):
         return signer.dumps(raw)
 
 
+class Browser(RelayClient):
+    """A client whose every request gets an app context of its own, as under a real server.
+
+    (The test's own app context would otherwise carry one browser's signed-in user into the next.)
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def flashes(response):
     """The flash messages shown on a rendered page."""
     return [m.strip() for m in re.findall(r'role="alert">\s*(.*?)\s*<button', response.get_data(as_text=True), re.S)]

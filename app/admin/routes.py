@@ -1,5 +1,5 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from app.admin import bp
 from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, SlackChannelsForm, TicketOptionForm
@@ -61,6 +61,8 @@ def edit_user(user_id):
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            if user.id == current_user.id and form.password.data:
+                login_user(current_user._get_current_object())  # a new password ends only the other sessions
             flash(f"Saved {form.email.data}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, title=f"Edit {user.email}")

@@ -44,5 +44,7 @@ def download(attachment_id):
                          download_name=attachment.filename, etag=attachment.sha256, max_age=300)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # send_file marks a max_age response public; an attachment is never for shared caches.
+    response.cache_control.public = False
     response.cache_control.private = True
     return response

@@ -1,12 +1,13 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm
-from app.extensions import limiter
+from app.auth import limits
 from app.services.accounts import authenticate
+from app.services.sessions import end_sessions
 
 
 def safe_next(target):
@@ -19,14 +20,9 @@ def safe_next(target):
     return target
 
 
-def login_limit_key():
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"{request.remote_addr}:{email}"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
-               key_func=login_limit_key)
+@limits.per_address
+@limits.per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -45,6 +41,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_sessions(current_user)
     logout_user()
     flash("You have been signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -1,25 +1,22 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from app.extensions import login_manager
 from app.forms import apply_errors
 from app.main import bp
 from app.main.forms import PasswordForm, ProfileForm
-from app.models import Incident, User
+from app.models import Incident
 from app.extensions import db
 from app.services import references
 from app.services.dashboard import overview
 from app.services.core.errors import ValidationError
 from app.services.profile import change_password, update_profile
+from app.services.sessions import user_for_session
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-    return user if user is not None and user.active else None
+def load_user(session_id):
+    return user_for_session(session_id)
 
 
 @bp.route("/")
@@ -76,7 +73,10 @@ def password():
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            flash("Password changed.", "success")
+            # Every other session has ended; this one carries on under the new session id.
+            remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
+            flash("Password changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("main.profile"))
     profile_form = ProfileForm(obj=current_user, default_zone=current_app.config["TIMEZONE"])
     return render_template("main/profile.html", form=profile_form, password_form=form)

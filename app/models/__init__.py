@@ -1,6 +1,7 @@
 """The data model, one module per aggregate."""
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent, Source
+from app.models.audit_seal import AuditCheckpoint, AuditCheckpointHead, AuditHead
 from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
 from app.models.counter import Counter, next_number
@@ -16,8 +17,8 @@ from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStat
 from app.models.user import Role, User
 
 __all__ = [
-    "Attachment", "AuditEvent", "Campaign", "Comment", "Counter", "Delivery", "DeliveryState", "ExternalIdentity",
-    "FileChunk", "Incident", "IncidentStatus",
+    "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
+    "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",

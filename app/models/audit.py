@@ -25,7 +25,11 @@ class Source(enum.Enum):
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_events_subject", "subject_type", "subject_id", "id"),
+        # One chain per record: two events can never claim the same place in it.
+        Index("ix_audit_events_chain", "subject_type", "subject_id", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -39,14 +43,17 @@ class AuditEvent(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # The hash chain: each event's hash covers its content and the previous event's hash.
+    # The record's hash chain: each event's hash covers its content, its place (seq) and the
+    # hash of the record's event before it. Events written before per-record chains have no
+    # seq and sit on the one legacy chain (see services/audit_verify.py).
+    seq: Mapped[int | None]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
 
     def content(self) -> dict:
-        return {name: getattr(self, name) for name in HASHED_FIELDS}
+        return {name: getattr(self, name) for name in HASHED_FIELDS + ("seq",)}
 
     def compute_hash(self) -> str:
         return chain_hash(self.content(), self.prev_hash)
@@ -64,8 +71,10 @@ def _canonical(value):
 
 
 def chain_hash(content: dict, prev_hash: str) -> str:
-    """The sha256 of an event's content (canonical JSON) and the hash before it."""
+    """The sha256 of an event's content (canonical JSON), its seq if it has one, and the hash before it."""
     payload = {name: _canonical(content[name]) for name in HASHED_FIELDS}
+    if content.get("seq") is not None:
+        payload["seq"] = content["seq"]
     payload["prev_hash"] = prev_hash
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id in every session and remember-me cookie: raising it signs all of them out.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org: Mapped[Organization] = relationship(lazy="joined")
     identities: Mapped[list[ExternalIdentity]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -85,6 +87,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        """The id Flask-Login keeps in the session and remember-me cookies."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self):

@@ -1,4 +1,4 @@
-"""The worker loop behind `flask worker`: run due jobs, deliver what is due, sleep, repeat."""
+"""The worker loop behind `flask worker`: run due jobs, seal the audit trail, deliver what is due, sleep, repeat."""
 import logging
 import signal
 import threading
@@ -6,6 +6,7 @@ import threading
 from app.extensions import db
 from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
+from app.services import audit_seal
 
 log = logging.getLogger("relay.worker")
 
@@ -24,10 +25,11 @@ class Worker:
         self.stopping.set()
 
     def tick(self) -> int:
-        """One round: run the scheduled jobs that are due, then deliver what is due."""
+        """One round: run the scheduled jobs that are due, seal the audit trail if due, then deliver."""
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()
+                audit_seal.seal_if_due()
                 return deliver_due(should_stop=self.stopping.is_set)
             except Exception:
                 log.exception("worker round failed; trying again shortly")

@@ -1,14 +1,11 @@
-"""Writing to, reading from and verifying the audit trail."""
-from dataclasses import dataclass
-
+"""Writing to and reading from the audit trail (sealing: audit_seal.py, checking: audit_verify.py)."""
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from app.extensions import db
-from app.models import AuditEvent, Counter, Source, next_number
-from app.models.audit import GENESIS_HASH, HASHED_FIELDS, chain_hash
+from app.models import AuditEvent, AuditHead, Source
+from app.models.audit import GENESIS_HASH
 from app.models.base import utcnow
-
-CHAIN = "audit_chain"
 
 
 def _text(value):
@@ -22,14 +19,12 @@ def subject_type_of(subject) -> str:
 
 
 def record(subject, action, actor=None, source=Source.WEB, field=None, old=None, new=None):
-    """Add one audit event for *subject* to the current transaction, chained to the last one."""
-    # Bumping the chain counter locks its row until commit, so concurrent writers
-    # append one after another instead of forking the chain (SQLite: the write lock).
-    next_number(CHAIN)
-    prev_hash = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    """Add one audit event for *subject* to the current transaction, chained to the record's last one."""
+    subject_type = subject_type_of(subject)
+    head = _locked_head(subject_type, subject.id)
     event = AuditEvent(
         org_id=subject.org_id,
-        subject_type=subject_type_of(subject),
+        subject_type=subject_type,
         subject_id=subject.id,
         actor_id=actor.id if actor is not None else None,
         source=Source(source),
@@ -38,12 +33,36 @@ def record(subject, action, actor=None, source=Source.WEB, field=None, old=None,
         old_value=None if old is None else str(_text(old)),
         new_value=None if new is None else str(_text(new)),
         created_at=utcnow(),
-        prev_hash=prev_hash or GENESIS_HASH,
+        seq=head.seq + 1,
+        prev_hash=head.hash,
     )
     event.hash = event.compute_hash()
     db.session.add(event)
+    head.seq, head.hash = event.seq, event.hash
     db.session.flush()
     return event
+
+
+def _locked_head(subject_type: str, subject_id: int) -> AuditHead:
+    """The head of one record's chain, locked until commit.
+
+    Only writers to the same record wait for each other here; writers to other records
+    never do. The query autoflushes the caller's changes to the record first, so a writer
+    always locks the record's row before its head and two writers cannot deadlock on them.
+    """
+    query = (select(AuditHead).where(AuditHead.subject_type == subject_type, AuditHead.subject_id == subject_id)
+             .with_for_update().execution_options(populate_existing=True))
+    head = db.session.scalar(query)
+    if head is not None:
+        return head
+    start = dict(subject_type=subject_type, subject_id=subject_id, seq=0, hash=GENESIS_HASH)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two first writers to a record race to start its chain: the loser inserts nothing and waits.
+        db.session.execute(pg_insert(AuditHead).values(**start).on_conflict_do_nothing())
+        return db.session.scalar(query)
+    head = AuditHead(**start)
+    db.session.add(head)
+    return head
 
 
 def timeline(subject_type: str, subject_id: int):
@@ -53,44 +72,3 @@ def timeline(subject_type: str, subject_id: int):
         .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
         .order_by(AuditEvent.id)
     ).all()
-
-
-@dataclass
-class Break:
-    """The first place the chain does not hold."""
-
-    event_id: int | None
-    subject: str
-    problem: str
-
-    def __str__(self):
-        where = f"event {self.event_id} ({self.subject})" if self.event_id else "the chain head"
-        return f"{where}: {self.problem}"
-
-
-def verify_chain(batch_size=5000, progress=None):
-    """Recompute the chain in id order; return (events checked, first Break or None)."""
-    columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash] + [
-        getattr(AuditEvent, name) for name in HASHED_FIELDS]
-    last_id, prev_hash, checked = 0, GENESIS_HASH, 0
-    while True:
-        rows = db.session.execute(
-            select(*columns).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch_size)
-        ).all()
-        for row in rows:
-            subject = f"{row.subject_type} {row.subject_id}, {row.action}"
-            if row.prev_hash != prev_hash:
-                return checked, Break(row.id, subject, "its prev_hash does not match the event before it "
-                                                       "(an event was removed, inserted or reordered)")
-            if chain_hash(row._mapping, row.prev_hash) != row.hash:
-                return checked, Break(row.id, subject, "its content does not match its hash (the row was edited)")
-            prev_hash, last_id, checked = row.hash, row.id, checked + 1
-        if progress:
-            progress(checked)
-        if len(rows) < batch_size:
-            break
-    expected = db.session.scalar(select(Counter.value).where(Counter.name == CHAIN)) or 0
-    if expected != checked:
-        return checked, Break(None, "", f"the chain holds {checked} events but {expected} were appended "
-                                        "(the latest events were removed)")
-    return checked, None

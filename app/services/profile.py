@@ -39,5 +39,6 @@ def change_password(actor: User, *, current_password, new_password) -> User:
         raise ValidationError(
             {"new_password": f"Password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters."})
     actor.set_password(new_password)
+    actor.session_version += 1  # every other session and remember-me cookie ends with the old password
     db.session.commit()
     return actor

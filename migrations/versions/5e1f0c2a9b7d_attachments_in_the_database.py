@@ -1,7 +1,7 @@
 """file_chunks: attachment bytes in the database (ATTACHMENT_STORAGE=database)
 
 Revision ID: 5e1f0c2a9b7d
-Revises: 5e2f8a1c9b7d
+Revises: 5e7a0c2d9b14
 Create Date: 2026-11-29 19:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0c2a9b7d'
-down_revision = '5e2f8a1c9b7d'
+down_revision = '5e7a0c2d9b14'
 branch_labels = None
 depends_on = None
 

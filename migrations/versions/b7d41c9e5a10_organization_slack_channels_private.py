@@ -16,9 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('organizations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('slack_channels_private', sa.Boolean(), server_default=sa.true(),
-                                      nullable=False))
+    # A plain ADD COLUMN: batch mode would rebuild the table on SQLite, which its foreign keys refuse
+    # once users and incidents point at it.
+    op.add_column('organizations', sa.Column('slack_channels_private', sa.Boolean(), server_default=sa.true(),
+                                             nullable=False))
 
 
 def downgrade():

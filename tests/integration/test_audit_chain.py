@@ -1,4 +1,5 @@
-"""The audit trail is a hash chain: edits, removals and concurrent writers are all caught."""
+"""The audit trail is a hash chain per record: edits, removals and reordering are caught, and writers to
+different records do not wait for each other."""
 import threading
 
 import pytest
@@ -31,10 +32,14 @@ def test_intact_chain_verifies(app, trail):
     assert "2 events checked" in result.output
 
 
-def test_each_event_links_to_the_one_before(app, trail):
+def test_each_event_links_to_the_one_before_on_its_record(app, factory, trail):
+    other = incidents.declare_incident(factory.user(Role.MANAGER), title="Queue stuck", severity="sev3")
     events = audit.timeline("incident", trail.id)
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert [e.seq for e in events] == [1, 2, 3, 4]
     assert all(len(e.hash) == 64 for e in events)
+    first = audit.timeline("incident", other.id)[0]
+    assert (first.seq, first.prev_hash) == (1, "0" * 64)
 
 
 def test_an_empty_trail_verifies(app):
@@ -87,14 +92,14 @@ def test_the_app_refuses_to_change_an_event(db, trail):
     db.session.rollback()
 
 
-def test_concurrent_writers_do_not_fork_the_chain(app, db, factory, trail):
-    """Two connections append at once; the chain lock makes them take turns."""
+@pytest.mark.parametrize("same_record", [False, True], ids=["different records", "one record"])
+def test_concurrent_writers_do_not_fork_the_chain(app, db, factory, trail, same_record):
+    """Two connections append at once; only writers to the same record take turns (on its chain head)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("concurrent connections are exercised on PostgreSQL (--postgres)")
     manager = factory.user(Role.MANAGER)
     manager_id = manager.id
-    # Different incidents, so nothing but the chain itself makes the writers wait for each other.
-    other = incidents.declare_incident(manager, title="Queue stuck", severity="sev3").number
+    other = trail.number if same_record else incidents.declare_incident(manager, title="Queue", severity="sev3").number
     start, errors = threading.Barrier(2), []
 
     def writer(label, number):
@@ -117,6 +122,6 @@ def test_concurrent_writers_do_not_fork_the_chain(app, db, factory, trail):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert db.session.query(AuditEvent).count() == 5 + 30
+    assert db.session.query(AuditEvent).count() == (4 if same_record else 5) + 30
     result = verify(app)
     assert result.exit_code == 0, result.output

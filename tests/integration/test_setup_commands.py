@@ -17,7 +17,7 @@ def run(args, tmp_path, **env):
 
 @pytest.fixture
 def migrated(tmp_path):
-    result = run([sys.executable, "-m", "flask", "db", "upgrade"], tmp_path)
+    result = run([sys.executable, "-m", "flask", "db", "upgrade"], tmp_path, RELAY_ENV="development")
     assert result.returncode == 0, result.stderr
     return tmp_path
 
@@ -27,7 +27,7 @@ def test_seeding_twice_changes_nothing(migrated):
     assert first.returncode == 0, first.stderr
     assert "created admin     admin@example.com / admin123" in first.stdout
     assert "DEMO CREDENTIALS" in first.stderr
-    second = run([sys.executable, "-m", "flask", "seed"], migrated)
+    second = run([sys.executable, "-m", "flask", "seed"], migrated, RELAY_ENV="development")
     assert second.returncode == 0, second.stderr
     assert "nothing changed" in second.stdout
 
