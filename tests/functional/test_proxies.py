@@ -29,11 +29,12 @@ def test_the_client_address_behind_proxies(app, count, forwarded, seen):
 
 def test_the_sign_in_limit_is_per_client_behind_the_proxy(app, factory):
     proxied = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], TRUSTED_PROXY_COUNT=1,
-                                     LOGIN_RATE_LIMIT="2 per minute", WTF_CSRF_ENABLED=False))
+                                     LOGIN_RATE_LIMIT_PER_ADDRESS="2 per minute", WTF_CSRF_ENABLED=False))
     client = proxied.test_client()
+    emails = iter(f"who{n}@example.com" for n in range(10))
 
     def attempt(address):
-        return client.post("/auth/login", data={"email": "who@example.com", "password": "wrong"},
+        return client.post("/auth/login", data={"email": next(emails), "password": "wrong"},
                            headers={"X-Forwarded-For": address}).status_code
 
     assert [attempt("203.0.113.9") for _ in range(3)] == [200, 200, 429]
