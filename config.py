@@ -47,6 +47,8 @@ class Config:
     PER_PAGE = env_int("PER_PAGE", 25)
 
     # Attachments live outside static/ and are served only through a permission-checked route.
+    # local: files in ATTACHMENTS_DIR on this machine; database: in the database, for more than one node.
+    ATTACHMENT_STORAGE = env("ATTACHMENT_STORAGE", "local")
     ATTACHMENTS_DIR = env("ATTACHMENTS_DIR")  # default: instance/attachments
     MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
     # A little headroom for the form fields around the file; beyond it the request is refused early.
@@ -61,6 +63,8 @@ class Config:
     LOGIN_LIMIT_KEY_PREFIX = env("LOGIN_LIMIT_KEY_PREFIX", "relay")
     # If Redis is unreachable, limit per process rather than answer 500 to every sign-in.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Proxies in front (nginx = 1) whose X-Forwarded-For/-Proto are believed; 0 = none, headers ignored.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")  # failed sign-ins per account
     LOGIN_RATE_LIMIT_PER_ADDRESS = env("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")  # failed, per address

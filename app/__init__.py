@@ -25,6 +25,7 @@ def create_app(config=None):
     register_commands(app)
     register_jobs(app)
     register_notifications(app)
+    register_proxies(app)
     return app
 
 
@@ -48,6 +49,7 @@ def check_config(app):
 
 def register_extensions(app):
     from app import models  # noqa: F401  (registers the tables)
+    from app import storage
     from app.extensions import enable_sqlite_foreign_keys
     from app.models.sql import include_name
 
@@ -61,6 +63,7 @@ def register_extensions(app):
     mail.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    storage.init_app(app)
     with app.app_context():
         enable_sqlite_foreign_keys(db.engine)
 
@@ -116,6 +119,15 @@ def register_notifications(app):
     from app.notifications import register
 
     register(app)
+
+
+def register_proxies(app):
+    """Behind TRUSTED_PROXY_COUNT proxies, take the client's address and scheme from their headers."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    count = app.config.get("TRUSTED_PROXY_COUNT") or 0
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_commands(app):

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed`, `flask worker`, `flask audit verify|seal`."""
+"""Command-line tools: `flask seed`, `flask worker`, `flask audit verify|seal`, `flask attachments copy-to-database`."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -76,6 +76,19 @@ def register(app):
             click.echo(f"Delivered {runner.tick()} message(s).")
             return
         runner.run_in_foreground()
+
+    files = AppGroup("attachments", help="Attachment storage tools.")
+    app.cli.add_command(files)
+
+    @files.command("copy-to-database")
+    def copy_to_database():
+        """Copy the files in ATTACHMENTS_DIR into the database (before ATTACHMENT_STORAGE=database)."""
+        from app.services.attachments import copy_files_to_database
+
+        copied, missing = copy_files_to_database(log=click.echo)
+        click.echo(f"Copied {copied} file(s) into the database; {missing} missing from the directory.")
+        if missing:
+            raise click.exceptions.Exit(1)
 
     audit = AppGroup("audit", help="Audit trail tools.")
     app.cli.add_command(audit)

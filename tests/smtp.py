@@ -11,13 +11,17 @@ from aiosmtpd.controller import Controller
 
 
 class Handler:
-    """Keeps every message; refuses addresses in `rejected`; can take `delay` seconds per message."""
+    """Keeps every message; refuses addresses in `rejected`; can take `delay` seconds per message.
+
+    `most_at_once` is the largest number of messages that were being received at the same time.
+    """
 
     def __init__(self):
         self.messages = []
         self.rejected = set()
         self.delay = 0.0
         self.lock = threading.Lock()
+        self.at_once = self.most_at_once = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.rejected:
@@ -26,8 +30,13 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        self.at_once += 1  # handlers all run on the server's one event loop thread
+        self.most_at_once = max(self.most_at_once, self.at_once)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            self.at_once -= 1
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             for address in envelope.rcpt_tos:

@@ -12,12 +12,13 @@ from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
 from app.models.product_area import ProductArea, product_area_owners
 from app.models.slack import SlackMessage, SlackReceipt
+from app.models.stored_file import FileChunk
 from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
 
 __all__ = [
     "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
-    "Delivery", "DeliveryState", "ExternalIdentity", "Incident", "IncidentStatus",
+    "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",

@@ -92,10 +92,16 @@ def create_user(actor: User, *, email, display_name, password, role, org_id) -> 
     return user
 
 
-def _active_admins():
+def _provider_admins():
+    """Active admins of the provider organization: the people who can manage Relay."""
     return db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+        select(func.count(User.id)).join(User.org)
+        .where(User.role == Role.ADMIN, User.active.is_(True), Organization.is_provider.is_(True))
     )
+
+
+def _is_provider_admin(role, org, active):
+    return role == Role.ADMIN and active and org.is_provider
 
 
 def update_user(actor: User, user_id: int, *, email, display_name, role, org_id, active,
@@ -106,12 +112,16 @@ def update_user(actor: User, user_id: int, *, email, display_name, role, org_id,
     active = bool(active)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise ValidationError({"role": "You cannot demote or deactivate your own account."})
-    if user.role == Role.ADMIN and (role != Role.ADMIN or not active) and _active_admins() <= 1:
-        raise ValidationError({"role": "Relay needs at least one active admin."})
+    org = _org(org_id)
+    if (_is_provider_admin(user.role, user.org, user.active) and not _is_provider_admin(role, org, active)
+            and _provider_admins() <= 1):
+        field = "org_id" if org.id != user.org_id else "role"
+        raise ValidationError({field: f"{user.display_name} is the last admin of {user.org.name}: "
+                                      "make someone else an admin there first, or Relay cannot be managed."})
     user.email = _email(email, exclude_id=user.id)
     user.display_name = validation.text(display_name, "display_name", max_length=100, label="Name")
     user.role = role
-    user.org = _org(org_id)
+    user.org = org
     user.active = active
     if password:
         user.set_password(_password(password))

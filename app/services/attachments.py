@@ -11,7 +11,7 @@ from app.services import audit
 from app.services.core.errors import NotFound, ValidationError
 from app.services.core.permissions import Permission, can_see, require
 from app.services.uploads import CheckedFile, check_upload
-from app.storage import new_key, storage
+from app.storage import DatabaseStorage, local_storage, new_key, storage
 
 # Which column of Attachment points at each kind of subject.
 SUBJECT_COLUMNS = {Incident: "incident_id", Ticket: "ticket_id"}
@@ -131,3 +131,26 @@ def remove_files(keys):
     store = storage()
     for key in keys:
         store.delete(key)
+
+
+def copy_files_to_database(log=lambda line: None) -> tuple[int, int]:
+    """Copy each attachment's file from this machine's directory into the database store.
+
+    Files already there are skipped, so it can run again after an interruption.
+    Returns (copied, missing from the directory).
+    """
+    source, target = local_storage(), DatabaseStorage()
+    copied = missing = 0
+    for key in db.session.scalars(select(Attachment.storage_key).order_by(Attachment.id)).all():
+        if target.has(key):
+            continue
+        try:
+            with source.open(key) as handle:
+                target.save(key, handle)
+        except FileNotFoundError:
+            missing += 1
+            log(f"  not in {source.root}: {key}")
+            continue
+        db.session.commit()
+        copied += 1
+    return copied, missing

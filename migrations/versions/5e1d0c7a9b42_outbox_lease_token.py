@@ -1,7 +1,7 @@
 """outbox: deliveries.lease_token, so only the worker holding a lease records its outcome
 
 Revision ID: 5e1d0c7a9b42
-Revises: 5e7a0c2d9b14
+Revises: 5e1f0c2a9b7d
 Create Date: 2026-11-29 19:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1d0c7a9b42'
-down_revision = '5e7a0c2d9b14'
+down_revision = '5e1f0c2a9b7d'
 branch_labels = None
 depends_on = None
 

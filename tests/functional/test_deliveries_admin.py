@@ -108,13 +108,13 @@ def test_everyone_can_choose_their_notifications(client, login_as, factory, db, 
     login_as(user)
     page = client.get("/account/notifications").get_data(as_text=True)
     assert "Incident comments" in page and "always arrives" in page
-    response = client.post("/account/notifications", data={"kinds": ["incident.declared", "ticket.assigned"]})
+    response = client.post("/account/notifications", data={"kinds": ["incident.status_changed", "ticket.assigned"]})
     assert response.status_code == 200  # ticket.assigned is not optional: a form error, not a 500
-    client.post("/account/notifications", data={"kinds": ["incident.declared"]})
+    client.post("/account/notifications", data={"kinds": ["incident.status_changed"]})
     off = set(db.session.scalars(select(NotificationOptOut.kind).where(NotificationOptOut.user_id == user.id)))
-    assert "incident.commented" in off and "incident.declared" not in off and "incident.assigned" not in off
+    assert "incident.commented" in off and "incident.status_changed" not in off and "incident.assigned" not in off
     page = client.get("/account/notifications").get_data(as_text=True)
-    assert re.search(r'value="incident.declared"[^>]*checked', page)
+    assert re.search(r'value="incident.status_changed"[^>]*checked', page)
     assert not re.search(r'value="incident.commented"[^>]*checked', page)
 
 

@@ -12,6 +12,11 @@ from tests.support import Browser
 REMEMBER = "remember_token"
 
 
+@pytest.fixture
+def admin(factory):
+    return factory.user(Role.ADMIN, org=factory.provider())
+
+
 def signed_in(app, user, remember=False, password=Factory.PASSWORD):
     """A browser of its own, signed in as *user* through the real form."""
     browser = Browser(app, use_cookies=True)

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 import hashlib
 import json
 import os
+from pathlib import Path
 import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
@@ -297,6 +299,7 @@ def slack_links_move_to_external_identities(uri):
                                      "ORDER BY user_id")).all()
             users = conn.execute(text("SELECT count(*) FROM users")).scalar()
         assert [tuple(row) for row in rows] == [("slack", "UADA", 1), ("slack", "URITA", 3)] and users == 3
+        upgrade(directory=directory)  # the models need the newest schema
         assert db.session.get(User, 3).slack_user_id == "URITA" and db.session.get(User, 2).slack_user_id is None
         db.session.remove()
         downgrade(directory=directory, revision="b7d41c9e5a10")
@@ -428,6 +431,78 @@ def test_users_keep_everything_when_session_versions_arrive_on_postgresql():
         upgrade_populated_users(uri)
     finally:
         drop()
+
+
+# --- A populated database gains file_chunks with nothing lost, and its files can move into it.
+
+FILE_CHUNKS = "5e1f0c2a9b7d"
+LOG = b"2026-11-28 03:12:44 ERROR checkout timeout\n" * 30000  # ~ 1.3 MB: several chunks
+
+
+def _populate_before_file_chunks(conn, key):
+    now = "2026-11-28 03:15:00"
+    conn.execute(text("INSERT INTO organizations (id, name, slug, is_provider, created_at)"
+                      " VALUES (1, 'Acme', 'acme', false, :now)"), {"now": now})
+    conn.execute(text("INSERT INTO users (id, email, display_name, password_hash, role, org_id, active, created_at)"
+                      " VALUES (1, 'rae@acme.test', 'Rae', 'x', 'responder', 1, true, :now)"), {"now": now})
+    conn.execute(text("INSERT INTO incidents (id, number, title, description, severity, status, org_id, reporter_id,"
+                      " created_at, updated_at) VALUES (1, 1, 'Checkout down', '', 'sev2', 'detected', 1, 1, :now, :now)"),
+                 {"now": now})
+    conn.execute(text("INSERT INTO attachments (id, org_id, incident_id, uploader_id, filename, storage_key,"
+                      " content_type, size, sha256, created_at) VALUES (1, 1, 1, 1, 'checkout.log', :key,"
+                      " 'text/plain', :size, :sha, :now)"),
+                 {"key": key, "size": len(LOG), "sha": hashlib.sha256(LOG).hexdigest(), "now": now})
+
+
+def populated_upgrade_keeps_attachments(uri, files_dir):
+    from app.models import Attachment
+    from app.services.attachments import copy_files_to_database
+    from app.storage import DatabaseStorage, LocalStorage, new_key
+
+    directory = str(Path(__file__).resolve().parents[2] / "migrations")
+    before = ScriptDirectory(directory).get_revision(FILE_CHUNKS).down_revision
+    key, gone = new_key(), new_key()
+    app = create_app(make_config(uri, ATTACHMENTS_DIR=str(files_dir), ATTACHMENT_STORAGE="database"))
+    with app.app_context():
+        upgrade(directory=directory, revision=before)
+        with db.engine.begin() as conn:
+            _populate_before_file_chunks(conn, key)
+        LocalStorage(files_dir).save(key, LOG)
+        upgrade(directory=directory)
+        attachment = db.session.get(Attachment, 1)
+        assert (attachment.filename, attachment.storage_key, attachment.size) == ("checkout.log", key, len(LOG))
+        assert copy_files_to_database() == (1, 0)
+        assert copy_files_to_database() == (0, 0)  # again: nothing to do
+        assert DatabaseStorage().open(key).read() == LOG
+        # A row whose file is not on this machine is reported, not invented.
+        db.session.add(Attachment(id=2, org_id=1, incident_id=1, uploader_id=1, filename="lost.png", storage_key=gone,
+                                  content_type="image/png", size=1, sha256="0" * 64))
+        db.session.commit()
+        assert copy_files_to_database() == (0, 1)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_populated_upgrade_to_file_chunks_on_sqlite(tmp_path):
+    populated_upgrade_keeps_attachments(f"sqlite:///{tmp_path / 'old.db'}", tmp_path / "files")
+
+
+def test_populated_upgrade_to_file_chunks_on_postgresql(tmp_path):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL to migrate")
+    url = make_url(database_url(base))
+    name = f"relay_chunks_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        populated_upgrade_keeps_attachments(url.set(database=name).render_as_string(hide_password=False),
+                                            tmp_path / "files")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def upgrade_populated_outbox(uri):
