@@ -2,7 +2,7 @@
 
     python bench/worker_throughput.py [--deliveries 1000] [--database-url URL]
     python bench/worker_throughput.py --database-url postgresql://.../EMPTY_DB \\
-        --workers 1,2,4 --latency-ms 200 [--deliveries 200] [--batch 20]
+        --workers 1,2,4 --latency-ms 200 [--deliveries 200]
 
 Builds a scratch database through the migrations (a SQLite file by default; pass
 the URL of an EMPTY PostgreSQL database to use that) and starts an SMTP server on
@@ -10,7 +10,7 @@ loopback (aiosmtpd) that takes --latency-ms to accept each message, as a real ma
 server or Slack does.
 
 Without --workers: queues --deliveries rendered emails and times deliver_due()
-draining them in this process (one worker, a claim of WORKER_BATCH_SIZE at a time).
+draining them in this process (one worker, one leased row at a time).
 
 With --workers: for each count, starts that many real `flask worker` processes,
 waits until they are idle, queues --deliveries emails in one commit and times until
@@ -110,11 +110,11 @@ def postgres_counters():
 
 def with_processes(args, smtp, url):
     env = {"RELAY_ENV": "development", "SECRET_KEY": "bench", "DATABASE_URL": url, "MAIL_SERVER": smtp.host,
-           "MAIL_PORT": str(smtp.port), "WORKER_POLL_SECONDS": "0.2", "WORKER_BATCH_SIZE": str(args.batch),
+           "MAIL_PORT": str(smtp.port), "WORKER_POLL_SECONDS": "0.2",
            "RELAY_INPROCESS_WORKER": "0"}
     logs = Path(tempfile.mkdtemp(prefix="relay-bench-workers-"))
     print(f"\nfar end: {args.latency_ms} ms per message; {args.deliveries} deliveries per run; "
-          f"claim {args.batch} at a time; worker logs in {logs}")
+          f"one leased row at a time; worker logs in {logs}")
     print(f"load average before: {os.getloadavg()[0]:.1f}")
     print(f"{'workers':>7} {'seconds':>8} {'deliveries/s':>13} {'xacts/delivery':>15} "
           f"{'PG CPU ms/delivery':>19} {'worker CPU ms/delivery':>23}")
@@ -161,7 +161,6 @@ def main():
     parser.add_argument("--workers", type=lambda v: [int(n) for n in v.split(",")],
                         help="comma-separated worker process counts, e.g. 1,2,4 (default: one, in this process)")
     parser.add_argument("--latency-ms", type=int, default=0, help="how long the SMTP server takes per message")
-    parser.add_argument("--batch", type=int, default=20, help="WORKER_BATCH_SIZE for the worker processes")
     args = parser.parse_args()
     smtp = SMTPServer()
     smtp.handler = CountingHandler()

@@ -64,7 +64,7 @@ def cluster(database, tmp_path_factory):
     env = {"RELAY_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database,
            "ATTACHMENT_STORAGE": "database", "SESSION_COOKIE_SECURE": "false", "LOGIN_RATE_LIMIT": "3 per minute",
            "MAIL_SERVER": smtp.host, "MAIL_PORT": str(smtp.port), "WORKER_POLL_SECONDS": "0.1",
-           "WORKER_BATCH_SIZE": "1", "BASE_URL": "http://relay.test"}
+           "BASE_URL": "http://relay.test"}
     if redis_reachable():
         env["RATELIMIT_STORAGE_URI"] = "redis://{}:{}/0".format(*REDIS)
     nodes = []
