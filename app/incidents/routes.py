@@ -113,6 +113,19 @@ def _act(number, action, success):
     return redirect(url_for("incidents.detail", number=number))
 
 
+def _submit(number, form, name, success, action):
+    """Run one service call for a valid *form*; a refusal comes back on the page at the form's fields."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(success, "success")
+            return redirect(url_for("incidents.detail", number=number))
+    return _page(incidents.get_incident(current_user, number), **{name: form})
+
+
 @bp.route("/<int:number>/transition", methods=["POST"])
 def transition(number):
     form = TransitionForm()
@@ -127,15 +140,8 @@ def transition(number):
 @bp.route("/<int:number>/assign", methods=["POST"])
 def assign(number):
     form = AssignForm()
-    if form.validate_on_submit():
-        try:
-            incidents.assign_incident(current_user, number, form.assignee_id.data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            flash("Assignment updated.", "success")
-            return redirect(url_for("incidents.detail", number=number))
-    return _page(incidents.get_incident(current_user, number), assign_form=form)
+    return _submit(number, form, "assign_form", "Assignment updated.",
+                   lambda: incidents.assign_incident(current_user, number, form.assignee_id.data))
 
 
 @bp.route("/<int:number>/take", methods=["POST"])
@@ -150,15 +156,8 @@ def take(number):
 @bp.route("/<int:number>/comments", methods=["POST"])
 def comment(number):
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            incidents.comment_on_incident(current_user, number, form.body.data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            flash("Comment added.", "success")
-            return redirect(url_for("incidents.detail", number=number))
-    return _page(incidents.get_incident(current_user, number), comment_form=form)
+    return _submit(number, form, "comment_form", "Comment added.",
+                   lambda: incidents.comment_on_incident(current_user, number, form.body.data))
 
 
 @bp.route("/<int:number>/delete", methods=["POST"])
