@@ -138,9 +138,11 @@ def test_a_page_past_the_end_leads_to_the_last_page(records, view, viewport):
 
 
 def jump(page, typed):
+    page.wait_for_load_state()  # the toggler does nothing until Bootstrap's script has run
     box = page.get_by_role("searchbox", name="Open a record by number")
     if not box.is_visible():
         page.get_by_role("button", name="Toggle navigation").click()
+        expect(box).to_be_visible()
     box.fill(typed)
     box.press("Enter")
 
