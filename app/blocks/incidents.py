@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.blocks.text import escape
+from app.blocks.text import escape, person
 from app.links import absolute_url
 from app.models import IncidentStatus, Severity
 from app.services.incident_lifecycle import transitions_from
@@ -56,12 +56,6 @@ def incident_url(incident):
     return absolute_url("incidents.detail", number=incident.number)
 
 
-def _person(user):
-    if user is None:
-        return "_nobody_"
-    return f"<@{user.slack_user_id}>" if user.slack_user_id else escape(user.display_name)
-
-
 def _status(incident):
     return f"{STATUS_EMOJI[incident.status]} {incident.status.label}"
 
@@ -71,10 +65,10 @@ def incident_summary(incident):
     fields = [
         MarkdownTextObject(text=f"*Status*\n{_status(incident)}"),
         MarkdownTextObject(text=f"*Severity*\n{incident.severity.label}"),
-        MarkdownTextObject(text=f"*Commander*\n{_person(incident.commander)}"),
-        MarkdownTextObject(text=f"*Assignee*\n{_person(incident.assignee)}"),
+        MarkdownTextObject(text=f"*Commander*\n{person(incident.commander)}"),
+        MarkdownTextObject(text=f"*Assignee*\n{person(incident.assignee)}"),
         MarkdownTextObject(text=f"*Product area*\n{escape(incident.product_area.name) if incident.product_area else '—'}"),
-        MarkdownTextObject(text=f"*Reporter*\n{_person(incident.reporter)}"),
+        MarkdownTextObject(text=f"*Reporter*\n{person(incident.reporter)}"),
     ]
     blocks = [HeaderBlock(text=f"{incident.reference}: {incident.title}"[:150]),
               SectionBlock(fields=fields)]

@@ -18,6 +18,13 @@ def escape(text, limit: int | None = None) -> str:
     return escaped
 
 
+def person(user) -> str:
+    """A Slack mention for a linked user, else their escaped name; `_nobody_` for no one."""
+    if user is None:
+        return "_nobody_"
+    return f"<@{user.slack_user_id}>" if user.slack_user_id else escape(user.display_name)
+
+
 def slack_date(moment) -> str:
     """*moment* (naive UTC) as Slack's `<!date^...>`: the day of the week and time in each reader's zone."""
     if moment is None:

@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
-from app.blocks.text import escape, slack_date
+from app.blocks.text import escape, person, slack_date
 from app.links import absolute_url
 from app.models import Priority, TicketStatus
 from app.services import tickets
@@ -83,12 +83,6 @@ def ticket_url(ticket):
     return absolute_url("tickets.detail", number=ticket.number)
 
 
-def _person(user):
-    if user is None:
-        return "_nobody_"
-    return f"<@{user.slack_user_id}>" if user.slack_user_id else escape(user.display_name)
-
-
 def buttons_for(ticket, actor=None):
     """The buttons that make sense for the ticket's status; with *actor*, only those they may use."""
     status, value = ticket.status, json.dumps({"n": ticket.number, "from": ticket.status.value})
@@ -114,7 +108,7 @@ def buttons_for(ticket, actor=None):
 
 def _line(ticket):
     return (f"{STATUS_EMOJI[ticket.status]} *<{ticket_url(ticket)}|{ticket.reference}>* {escape(ticket.title)} · "
-            f"{priority_text(ticket)} · {ticket.status.label} · {_person(ticket.assignee)}")[:3000]
+            f"{priority_text(ticket)} · {ticket.status.label} · {person(ticket.assignee)}")[:3000]
 
 
 def priority_text(ticket):
@@ -125,8 +119,8 @@ def ticket_card(ticket):
     """The message in the tickets channel, updated in place on every change."""
     fields = [MarkdownTextObject(text=f"*Status*\n{STATUS_EMOJI[ticket.status]} {ticket.status.label}"),
               MarkdownTextObject(text=f"*Priority*\n{priority_text(ticket)}"),
-              MarkdownTextObject(text=f"*Assignee*\n{_person(ticket.assignee)}"),
-              MarkdownTextObject(text=f"*Reporter*\n{_person(ticket.reporter)}"),
+              MarkdownTextObject(text=f"*Assignee*\n{person(ticket.assignee)}"),
+              MarkdownTextObject(text=f"*Reporter*\n{person(ticket.reporter)}"),
               MarkdownTextObject(text=f"*Campaign*\n{escape(ticket.campaign.name) if ticket.campaign else '—'}"),
               MarkdownTextObject(text=f"*Issue type*\n{escape(ticket.issue_type.name) if ticket.issue_type else '—'}"),
               MarkdownTextObject(text=f"*Created*\n{slack_date(ticket.created_at)}"),
