@@ -120,6 +120,16 @@ class Config:
     # Slack waits 3 s for an answer; the one inline call (views.open) must give up before that.
     SLACK_REQUEST_TIMEOUT = float(env("SLACK_REQUEST_TIMEOUT", "2.5"))
 
+    # Secrets Relay stores (PagerDuty keys, tokens, webhook secrets) are encrypted with these Fernet
+    # keys: comma-separated, the first encrypts, every one decrypts (add a new key first to rotate).
+    RELAY_ENCRYPTION_KEYS = env("RELAY_ENCRYPTION_KEYS")
+    # PagerDuty: the Events API v2 and the REST API (the tests point both at a local stand-in).
+    PAGERDUTY_EVENTS_URL = env("PAGERDUTY_EVENTS_URL", "https://events.pagerduty.com")
+    PAGERDUTY_API_URL = env("PAGERDUTY_API_URL", "https://api.pagerduty.com")
+    PAGERDUTY_TIMEOUT = float(env("PAGERDUTY_TIMEOUT", "10"))
+    # Webhooks whose event occurred longer ago than this are refused (PagerDuty retries for 48 hours).
+    PAGERDUTY_WEBHOOK_MAX_AGE_HOURS = env_int("PAGERDUTY_WEBHOOK_MAX_AGE_HOURS", 72)
+
 
 # Keys that are public (in this repository or its examples): a session signed with one of them can
 # be forged by anyone, so outside development Relay refuses to start with them.
@@ -144,6 +154,7 @@ class TestingConfig(Config):
     SERVER_NAME = None
     SLACK_SIGNING_SECRET = None
     SLACK_BOT_TOKEN = None
+    RELAY_ENCRYPTION_KEYS = None
     ATTACHMENTS_DIR = env("TEST_ATTACHMENTS_DIR", os.path.join(tempfile.gettempdir(), "relay-test-attachments"))
 
 

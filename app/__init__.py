@@ -39,12 +39,24 @@ class IdConverter(IntegerConverter):
 def check_config(app):
     """Refuse to start outside development without a secret key of our own."""
     if app.config.get("ENV_NAME") == "development":
+        check_encryption_keys(app)
         return
     key = app.config.get("SECRET_KEY")
     if not key:
         raise SystemExit("SECRET_KEY is not set: refusing to start in production without one.")
     if key in PUBLIC_SECRET_KEYS and not app.config.get("TESTING"):
         raise SystemExit("SECRET_KEY is a published example key: refusing to start in production with it.")
+    check_encryption_keys(app)
+
+
+def check_encryption_keys(app):
+    """A malformed RELAY_ENCRYPTION_KEYS stops Relay at start rather than at the first saved secret."""
+    from app.services.core.encryption import parse_keys
+
+    try:
+        parse_keys(app.config.get("RELAY_ENCRYPTION_KEYS"))
+    except ValueError as error:
+        raise SystemExit(str(error))
 
 
 def register_extensions(app):
@@ -74,6 +86,7 @@ def register_blueprints(app):
     from app.attachments import bp as attachments_bp
     from app.auth import bp as auth_bp
     from app.incidents import bp as incidents_bp
+    from app.integrations import bp as integrations_bp
     from app.main import bp as main_bp
     from app.preferences import bp as preferences_bp
     from app.slack import bp as slack_bp
@@ -84,6 +97,7 @@ def register_blueprints(app):
     app.register_blueprint(incidents_bp, url_prefix="/incidents")
     app.register_blueprint(tickets_bp, url_prefix="/tickets")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(integrations_bp, url_prefix="/admin/integrations")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(slack_bp, url_prefix="/slack")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")

@@ -104,3 +104,18 @@ def register(app):
     def seal():
         """Write a checkpoint over every record chain that moved (the worker does this every AUDIT_SEAL_SECONDS)."""
         seal_command()
+
+    secrets = AppGroup("secrets", help="Stored secrets (PagerDuty keys, tokens, webhook secrets).")
+    app.cli.add_command(secrets)
+
+    @secrets.command("reencrypt")
+    def reencrypt():
+        """Re-encrypt every stored secret under the first key of RELAY_ENCRYPTION_KEYS (after adding a new one)."""
+        from app.services.core.errors import DomainError
+        from app.services.pagerduty_settings import reencrypt_all
+
+        try:
+            count = reencrypt_all()
+        except DomainError as error:
+            raise click.ClickException(error.message)
+        click.echo(f"Re-encrypted {count} stored secret(s) under the first key; the older keys can now be removed.")

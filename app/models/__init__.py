@@ -10,8 +10,9 @@ from app.models.identity import ExternalIdentity
 from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severity
 from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
+from app.models.pagerduty import PagerDutyIntegration, PagerDutyLink, PagerDutyService
 from app.models.product_area import ProductArea, product_area_owners
-from app.models.slack import SlackMessage, SlackReceipt
+from app.models.slack import SlackChannelLink, SlackMessage, SlackReceipt
 from app.models.stored_file import FileChunk
 from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
@@ -20,7 +21,7 @@ __all__ = [
     "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
     "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
-    "Organization", "Priority", "ProductArea", "Role", "Severity", "SlackMessage", "SlackReceipt", "Source", "Ticket",
+    "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Priority", "ProductArea", "Role", "Severity", "SlackChannelLink", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",
     "next_number",
     "product_area_owners",

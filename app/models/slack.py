@@ -1,8 +1,8 @@
-"""Slack bookkeeping: where our messages live, and which Slack requests we already handled."""
+"""Slack bookkeeping: where our messages live, which requests we handled, which channel is whose."""
 from datetime import datetime
 
-from sqlalchemy import Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -33,3 +33,17 @@ class SlackReceipt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlackChannelLink(db.Model):
+    """A Slack channel that belongs to one organization (a customer's own channel, say #customer-acme)."""
+
+    __tablename__ = "slack_channel_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(40), unique=True)
+    channel_name: Mapped[str | None] = mapped_column(String(80))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    org: Mapped["Organization"] = relationship()  # noqa: F821

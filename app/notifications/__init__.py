@@ -10,11 +10,12 @@ log = logging.getLogger("relay.mail")
 
 def register(app):
     """Register every channel's subscribers and deliverer; in development, `flask run` gets a worker thread too."""
-    from app.notifications import email, slack
+    from app.notifications import email, pagerduty, slack
     from app.notifications.email import transport
 
     email.register()
     slack.register()
+    pagerduty.register()
     if app.config.get("ENV_NAME") != "development":
         return
     if transport.mail_to_log(app) and _command() in ("run", "worker"):

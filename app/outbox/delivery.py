@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from app.extensions import db
 from app.models import Delivery, DeliveryState
 from app.models.base import utcnow
-from app.outbox.registry import DELIVERERS, IDLE_HOOKS, PermanentFailure
+from app.outbox.registry import DELIVERERS, FAILURE_HOOKS, IDLE_HOOKS, PermanentFailure, RetryLater
 
 log = logging.getLogger("relay.worker")
 
@@ -93,11 +93,20 @@ def claim(now: datetime) -> Lease | None:
         # another worker took that row between our read and our write: look again
 
 
-def backoff(attempts: int) -> timedelta:
-    """Exponential backoff with jitter: base * 2^(n-1), capped, then scaled by 0.5-1.0."""
+RETRY_AFTER_MAX = 24 * 3600  # a far end asking for more than a day is not believed
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """Exponential backoff with jitter: base * 2^(n-1), capped, then scaled by 0.5-1.0.
+
+    When the far end said when to come back (Retry-After), never sooner than that.
+    """
     config = current_app.config
     delay = min(config["WORKER_BACKOFF_BASE_SECONDS"] * 2 ** (attempts - 1), config["WORKER_BACKOFF_MAX_SECONDS"])
-    return timedelta(seconds=delay * random.uniform(0.5, 1.0))
+    delay *= random.uniform(0.5, 1.0)
+    if retry_after is not None:
+        delay = max(delay, min(max(retry_after, 0.0), RETRY_AFTER_MAX))
+    return timedelta(seconds=delay)
 
 
 def attempt(lease: Lease, now: datetime, commit=True) -> DeliveryState | None:
@@ -122,11 +131,14 @@ def attempt(lease: Lease, now: datetime, commit=True) -> DeliveryState | None:
         if delivery.attempts >= current_app.config["WORKER_MAX_ATTEMPTS"]:
             outcome = dict(state=DeliveryState.FAILED, error=_describe(error))
         else:
+            retry_after = error.after_seconds if isinstance(error, RetryLater) else None
             outcome = dict(state=DeliveryState.PENDING, error=_describe(error),
-                           next_attempt_at=max(now, utcnow()) + backoff(delivery.attempts))
+                           next_attempt_at=max(now, utcnow()) + backoff(delivery.attempts, retry_after))
     else:
         outcome = dict(state=DeliveryState.DELIVERED, delivered_at=utcnow())
     state = _finish(lease, delivery, **outcome)
+    if state is DeliveryState.FAILED and delivery.channel in FAILURE_HOOKS:
+        _after_failure(delivery, outcome["error"])
     if commit:
         db.session.commit()
     return state
@@ -153,6 +165,15 @@ def _finish(lease, delivery, state, error=None, **values):
         log.info("delivery %s attempt %s failed, retrying at %s: %s", lease.id, delivery.attempts,
                  values["next_attempt_at"], error)
     return state
+
+
+def _after_failure(delivery, error):
+    """Let the channel say that a delivery failed for good; its own mistakes never undo the outcome."""
+    try:
+        with db.session.begin_nested():
+            FAILURE_HOOKS[delivery.channel](delivery, error)
+    except Exception:
+        log.exception("delivery %s: the %s failure hook failed", delivery.id, delivery.channel)
 
 
 def _describe(error: Exception) -> str:

@@ -7,8 +7,8 @@ import sys
 APP = Path(__file__).resolve().parents[2] / "app"
 
 # Inbound fronts: the web blueprints, Slack, and the CLI. Only create_app (app/__init__.py) wires them up.
-FRONTS = ("app.admin", "app.analytics", "app.attachments", "app.auth", "app.incidents", "app.main",
-          "app.preferences", "app.slack", "app.tickets", "app.commands")
+FRONTS = ("app.admin", "app.analytics", "app.attachments", "app.auth", "app.incidents", "app.integrations",
+          "app.main", "app.pagerduty", "app.preferences", "app.slack", "app.tickets", "app.commands")
 
 # What each lower layer must never import (the worker loop is a front that lives beside the outbox).
 BELOW = {
@@ -115,17 +115,19 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
 """.replace("FRONTS", repr([front.split(".") for front in FRONTS]))
     output = subprocess.run([sys.executable, "-c", script], cwd=APP.parent, capture_output=True, text=True,
                             check=True).stdout.splitlines()
-    assert output[0] == "['email', 'slack'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
+    assert output[0] == "['email', 'pagerduty', 'slack'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
     for line in output[1:]:
         assert line.endswith("['app.notifications.email.incidents', 'app.notifications.slack.incidents']") or \
-            line.endswith("['app.notifications.email.tickets', 'app.notifications.slack.tickets']"), line
+            line.endswith("['app.notifications.email.tickets', 'app.notifications.slack.tickets']") or \
+            line == ("incident.status_changed ['app.notifications.email.incidents', 'app.notifications.pagerduty', "
+                     "'app.notifications.slack.incidents']"), line
 
 
 def test_create_app_registers_each_subscriber_once(app):
-    from app.notifications import email, slack
+    from app.notifications import email, pagerduty, slack
     from app.services.core import events
 
-    for table in (email.SUBSCRIBERS, slack.SUBSCRIBERS):
+    for table in (email.SUBSCRIBERS, slack.SUBSCRIBERS, pagerduty.SUBSCRIBERS):
         for names, fn in table:
             for name in names:
                 assert events._subscribers[name].count(fn) == 1

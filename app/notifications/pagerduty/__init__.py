@@ -1,0 +1,21 @@
+"""PagerDuty: Relay's moves go out as Events API v2 events; refused pages are said out loud."""
+from app.notifications.pagerduty import deliver
+from app.outbox import registry
+from app.services import pagerduty
+from app.services.core import events
+
+
+def incident_moved(event):
+    pagerduty.follow_relay_move(event.subject, event.data["old"], event.data["new"], event.source)
+
+
+SUBSCRIBERS = (
+    (("incident.status_changed",), incident_moved),
+)
+
+
+def register():
+    """Subscribe PagerDuty to incident moves, and deliver the "pagerduty" channel."""
+    events.subscribe_all(SUBSCRIBERS)
+    registry.set_deliverer("pagerduty", deliver.deliver)
+    registry.on_failure("pagerduty", deliver.failed)

@@ -1,0 +1,150 @@
+"""Paging through PagerDuty: Events API v2 trigger, acknowledge and resolve, written to the outbox.
+
+The routing key is not put in the outbox row: the deliverer reads it from the
+integration when it sends, so a rotated key applies to what is still waiting and
+no secret sits in the deliveries table.
+"""
+import uuid
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.links import absolute_url
+from app.models import Incident, IncidentStatus, PagerDutyIntegration, PagerDutyLink, Severity, Source, User
+from app.outbox import enqueue
+from app.services import audit
+from app.services.core import validation
+from app.services.core.errors import NotFound
+from app.services.core.events import emit
+from app.services.core.permissions import can_see, load_visible
+from app.services.pagerduty_settings import integration_for
+
+CHANNEL = "pagerduty"
+EVENT_SEVERITY = {Severity.SEV1: "critical", Severity.SEV2: "error", Severity.SEV3: "warning", Severity.SEV4: "info"}
+REASON_MAX = 500
+
+
+def can_page(integration: PagerDutyIntegration | None) -> bool:
+    """True when *integration* exists, has a routing key and paging is on."""
+    return bool(integration and integration.paging_enabled and integration.routing_keys)
+
+
+def link_of(incident_id) -> PagerDutyLink | None:
+    return db.session.scalar(select(PagerDutyLink).where(PagerDutyLink.incident_id == incident_id))
+
+
+def _link(incident: Incident, integration: PagerDutyIntegration) -> PagerDutyLink:
+    link = link_of(incident.id)
+    if link is None:
+        link = PagerDutyLink(incident_id=incident.id, integration_org_id=integration.org_id,
+                             dedup_key=incident.reference)
+        db.session.add(link)
+    return link
+
+
+def _incident_url(incident):
+    return absolute_url("incidents.detail", f"/incidents/{incident.number}", number=incident.number)
+
+
+def trigger_body(incident: Incident, reason: str, details: dict | None = None) -> dict:
+    """The Events API v2 trigger for *incident* (without its routing key)."""
+    url = _incident_url(incident)
+    custom = {"organization": incident.org.name, "relay_incident": incident.reference,
+              "severity": incident.severity.label, "status": incident.status.label, "reason": reason,
+              "relay_link": url, **(details or {})}
+    if incident.description:
+        custom["description"] = incident.description[:2000]
+    return {
+        "event_action": "trigger", "dedup_key": incident.reference,
+        "payload": {"summary": f"{incident.reference} [{incident.org.name}] {incident.title}"[:1024],
+                    "source": "Relay", "severity": EVENT_SEVERITY[incident.severity],
+                    "component": incident.product_area.name if incident.product_area else None,
+                    "group": incident.org.slug, "custom_details": custom},
+        "client": "Relay", "client_url": url,
+        "links": [{"href": url, "text": f"{incident.reference} in Relay"}],
+    }
+
+
+def _queue(incident: Incident, link: PagerDutyLink, body: dict):
+    enqueue(CHANNEL, f"incident.{body['event_action']}", f"PagerDuty ({link.dedup_key})",
+            {"integration_org_id": link.integration_org_id, "incident_id": incident.id, "body": body},
+            dedup_key=f"pagerduty:{incident.id}:{body['event_action']}:{uuid.uuid4().hex}",
+            ordering_key=f"pagerduty:incident:{incident.id}")
+
+
+def page_incident(incident_id: int, actor: User | None, reason: str, source=Source.SYSTEM, *, details=None,
+                  commit=True) -> bool:
+    """Page on-call for an incident through its organization's PagerDuty (or the provider's default).
+
+    Writes an Events API v2 trigger (dedup_key = the incident's reference) to the outbox
+    and a "paged" entry on the timeline. Returns False, and writes nothing, when paging
+    is not configured or is off for the organization. *actor* None is Relay itself (a
+    scheduled job); a person must be able to see the incident. Commits unless commit=False,
+    which leaves the rows in the caller's transaction.
+    """
+    incident = db.session.get(Incident, validation.optional_id(incident_id, "incident_id") or 0)
+    if incident is None or (actor is not None and not can_see(actor, incident)):
+        raise NotFound("That incident was not found.")
+    reason = validation.text(reason, "reason", max_length=REASON_MAX, label="Reason")
+    integration = integration_for(incident.org_id)
+    if not can_page(integration):
+        return False
+    link = _link(incident, integration)
+    _queue(incident, link, trigger_body(incident, reason, details))
+    audit.record(incident, "paged", actor, source, new=reason)
+    emit("incident.paged", incident, actor, source, reason=reason)
+    if commit:
+        db.session.commit()
+    return True
+
+
+# What a move in Relay tells PagerDuty (a move back to investigating from resolved pages again).
+FOLLOWS = {
+    (IncidentStatus.DETECTED, IncidentStatus.INVESTIGATING): "acknowledge",
+    (IncidentStatus.MITIGATED, IncidentStatus.RESOLVED): "resolve",
+    (IncidentStatus.DETECTED, IncidentStatus.CLOSED): "resolve",
+    (IncidentStatus.RESOLVED, IncidentStatus.INVESTIGATING): "trigger",
+}
+
+
+def follow_relay_move(incident: Incident, old: IncidentStatus, new: IncidentStatus, source: Source):
+    """Tell PagerDuty about a move made in Relay; a move that came from PagerDuty is never echoed back."""
+    if source == Source.PAGERDUTY:
+        return
+    action = FOLLOWS.get((old, new))
+    link = link_of(incident.id) if action else None
+    if link is None:
+        return
+    if action == "trigger":
+        _queue(incident, link, trigger_body(incident, f"{incident.reference} was reopened in Relay"))
+    else:
+        _queue(incident, link, {"event_action": action, "dedup_key": link.dedup_key})
+
+
+def page_failed(incident_id: int, action: str, error: str):
+    """An event PagerDuty refused for good: say so on the timeline and where people look (caller commits)."""
+    incident = db.session.get(Incident, incident_id)
+    if incident is None:
+        return
+    audit.record(incident, "page_failed" if action == "trigger" else "pagerduty_sync_failed", None, Source.SYSTEM,
+                 new=f"{action}: {error}"[:300])
+    emit("incident.page_failed", incident, None, Source.SYSTEM, action=action, error=error)
+
+
+def request_status(actor: User, number: int, reply_to: dict) -> str | None:
+    """Ask for an incident's PagerDuty status on *actor*'s behalf; the worker answers through *reply_to*.
+
+    *reply_to* holds the Slack response_url, channel and user to answer privately. Returns an
+    answer to give at once when there is nothing to ask PagerDuty (the incident was never paged).
+    """
+    incident = load_visible(actor, Incident, number)
+    link = link_of(incident.id)
+    if link is None:
+        return (f"{incident.reference} was not paged through PagerDuty. In Relay it is "
+                f"{incident.status.label.lower()}.")
+    enqueue(CHANNEL, "incident.status", f"PagerDuty ({link.dedup_key})",
+            {"op": "status", "integration_org_id": link.integration_org_id, "reference": link.dedup_key,
+             "pd_incident_id": link.pd_incident_id, **{k: reply_to.get(k) for k in ("response_url", "channel", "user")}},
+            dedup_key=f"pagerduty:status:{uuid.uuid4().hex}")
+    db.session.commit()
+    return None
