@@ -68,6 +68,14 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")  # failed sign-ins per account
     LOGIN_RATE_LIMIT_PER_ADDRESS = env("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")  # failed, per address
+    # API requests per token (requests without a token: per address), in the same storage.
+    API_RATE_LIMIT = env("API_RATE_LIMIT", "600 per minute")
+
+    # Outbound webhooks: endpoints on loopback or private networks are refused unless this is on.
+    WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
+    WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
+    # An endpoint is switched off after this many deliveries in a row failed for good.
+    WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

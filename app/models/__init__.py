@@ -1,4 +1,5 @@
 """The data model, one module per aggregate."""
+from app.models.api_token import ApiToken
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent, Source
 from app.models.audit_seal import AuditCheckpoint, AuditCheckpointHead, AuditHead
@@ -7,6 +8,7 @@ from app.models.comment import Comment
 from app.models.counter import Counter, next_number
 from app.models.delivery import Delivery, DeliveryState
 from app.models.identity import ExternalIdentity
+from app.models.idempotency import IdempotencyKey
 from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severity
 from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
@@ -18,8 +20,8 @@ from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStat
 from app.models.user import Role, User
 
 __all__ = [
-    "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
-    "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "Incident", "IncidentStatus",
+    "ApiToken", "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
+    "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "IdempotencyKey", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Priority", "ProductArea", "Role", "Severity", "SlackChannelLink", "SlackMessage", "SlackReceipt", "Source", "Ticket",
     "TicketStatus", "User",

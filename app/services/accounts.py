@@ -198,3 +198,10 @@ def create_product_area(actor: User, *, name, description="", owner_ids=()) -> P
     db.session.add(area)
     db.session.commit()
     return area
+
+
+def visible_organizations(actor: User):
+    """The organizations *actor* may know of: all for provider staff, else their own."""
+    if actor.is_provider_staff:
+        return list_organizations()
+    return [actor.org]

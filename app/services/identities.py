@@ -8,6 +8,7 @@ commit themselves.
 """
 from dataclasses import dataclass
 from typing import Callable
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -84,4 +85,14 @@ def _new_reporter(provider, external_id, profile: Profile, email, org_id) -> Use
     db.session.add(user)
     emit("account.provisioned", user, None, Source(provider) if provider in {s.value for s in Source}
          else Source.SYSTEM, provider=provider, external_id=external_id)
+    return user
+
+
+def service_account(org: Organization, name: str, role: Role) -> User:
+    """A new account that an integration acts as in *org*: no password, linked to the "api" provider."""
+    key = f"service-{uuid4().hex[:16]}"
+    user = User(email=f"{key}@api.invalid", display_name=f"{name[:80]} (service)", role=role, org=org,
+                password_hash="!api")  # no password: it signs in only with its tokens
+    user.identities.append(ExternalIdentity(provider="api", external_id=key))
+    db.session.add(user)
     return user

@@ -36,8 +36,8 @@ class IncidentFilters:
 
 
 
-def list_incidents(actor: User, filters: IncidentFilters):
-    """Return one page of the incidents *actor* may see, filtered and sorted."""
+def matching_incidents(actor: User, filters: IncidentFilters):
+    """The SELECT of the incidents *actor* may see that match *filters* (unsorted)."""
     query = select(Incident).where(visible_filter(actor, Incident))
     if filters.status == "open":
         query = query.where(Incident.status.in_([s for s in IncidentStatus if s.is_open]))
@@ -45,11 +45,19 @@ def list_incidents(actor: User, filters: IncidentFilters):
         query = query.where(Incident.status == validation.choice(IncidentStatus, filters.status, "status"))
     if filters.severity:
         query = query.where(Incident.severity == validation.choice(Severity, filters.severity, "severity"))
-    if filters.assignee_id:
-        query = query.where(Incident.assignee_id == filters.assignee_id)
-    if filters.product_area_id:
-        query = query.where(Incident.product_area_id == filters.product_area_id)
-    if filters.q and filters.q.strip():
-        query = query.where(search.matching(Incident, filters.q, Incident.title, Incident.description))
-    query = query.order_by(*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"])).options(*LISTED)
+    for column, value, field in ((Incident.assignee_id, filters.assignee_id, "assignee_id"),
+                                 (Incident.product_area_id, filters.product_area_id, "product_area_id")):
+        value = validation.optional_id(value, field)
+        if value:
+            query = query.where(column == value)
+    q = validation.search_term(filters.q)
+    if q:
+        query = query.where(search.matching(Incident, q, Incident.title, Incident.description))
+    return query.options(*LISTED)
+
+
+def list_incidents(actor: User, filters: IncidentFilters):
+    """Return one page of the incidents *actor* may see, filtered and sorted."""
+    query = matching_incidents(actor, filters)
+    query = query.order_by(*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"]))
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)

@@ -162,3 +162,8 @@ def ticket_summary(actor: User, limit=5) -> TicketSummary:
         .order_by(Ticket.created_at, Ticket.id).limit(limit).options(selectinload(Ticket.assignee))
     ).all()
     return TicketSummary(by_status, by_priority, matrix, urgent_count, urgent_list, oldest, sum(matrix.values()))
+
+
+def matching_tickets(actor: User, filters: TicketFilters):
+    """The SELECT of the tickets *actor* may see that match *filters* (unsorted), for cursor pages."""
+    return _filtered(actor, filters).options(joinedload(Ticket.assignee), joinedload(Ticket.org))
