@@ -102,6 +102,9 @@ def register_blueprints(app):
     app.register_blueprint(slack_bp, url_prefix="/slack")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
     app.register_blueprint(preferences_bp, url_prefix="/account")
+    from app import api
+
+    api.init_app(app)
 
 
 def register_error_handlers(app):

@@ -22,12 +22,34 @@ MESSAGES = {
 }
 
 
+def problem(status, detail=None, *, errors=None, title=None, headers=None):
+    """An RFC 9457 problem document: what the API answers for every error."""
+    from http import HTTPStatus
+
+    body = {"type": "about:blank", "title": title or HTTPStatus(status).phrase, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    response.headers.extend(headers or {})
+    return response
+
+
+def is_api_request():
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 def wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def error_page(code, message=None):
     title, default = MESSAGES.get(code, MESSAGES[500])
+    if is_api_request():
+        return problem(code, message)
     if wants_json():
         return jsonify(error=title, message=message or default), code
     return render_template("errors/error.html", code=code, title=title,

@@ -1,0 +1,93 @@
+"""Schemas every resource shares: problems, people, references, pages, comments, files, the timeline."""
+from datetime import timezone
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from app.services.core.pages import LIMIT_MAX
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive UTC) time as RFC 3339 with its offset: 2026-11-29T22:25:32.701515+00:00."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Problem(Schema):
+    """An RFC 9457 problem document."""
+
+    type = fields.String(required=True, metadata={"example": "about:blank"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "For 422: each invalid field and what is wrong with it."})
+
+
+class Person(Schema):
+    id = fields.Integer(required=True)
+    display_name = fields.String(required=True)
+
+
+class Named(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PageArgs(Schema):
+    class Meta:
+        unknown = RAISE  # a misspelt filter is an error, not a silently unfiltered list
+
+    cursor = fields.String(validate=validate.Length(max=100),
+                           metadata={"description": "`next_cursor` of the previous page"})
+    limit = fields.Integer(load_default=25, validate=validate.Range(1, LIMIT_MAX))
+
+
+class CommentIn(Schema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+
+
+class CommentOut(Schema):
+    id = fields.Integer(required=True)
+    body = fields.String(required=True)
+    author = fields.Nested(Person, required=True)
+    created_at = UtcDateTime(required=True)
+
+
+class AttachmentOut(Schema):
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploader = fields.Nested(Person, required=True)
+    created_at = UtcDateTime(required=True)
+
+
+class UploadIn(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class TimelineEvent(Schema):
+    id = fields.Integer(required=True)
+    action = fields.String(required=True)
+    field = fields.String(allow_none=True)
+    old_value = fields.String(allow_none=True)
+    new_value = fields.String(allow_none=True)
+    actor = fields.Nested(Person, allow_none=True)
+    source = fields.Function(lambda event: event.source.value, required=True)
+    created_at = UtcDateTime(required=True)
+
+
+class CommentList(Schema):
+    items = fields.List(fields.Nested(CommentOut), required=True)
+
+
+class AttachmentList(Schema):
+    items = fields.List(fields.Nested(AttachmentOut), required=True)
+
+
+class Timeline(Schema):
+    items = fields.List(fields.Nested(TimelineEvent), required=True)
