@@ -49,3 +49,15 @@ class TicketOptionForm(RelayForm):
                             description="Lower comes first; empty puts it at the end.")
     active = BooleanField("Offered on new tickets", default=True)
     submit = SubmitField("Save")
+
+
+class ServiceTokenForm(RelayForm):
+    org_id = SelectField("Organization", coerce=int)
+    name = StringField("Integration", validators=[DataRequired(), Length(max=100)],
+                       description="e.g. “Monitoring”; the service account is named after it.")
+    role = SelectField("Acts as a", choices=[("reporter", "Reporter"), ("responder", "Responder"),
+                                             ("manager", "Manager")], default="responder")
+    scope = SelectField("Scope", choices=[("read", "Read"), ("write", "Write")], default="write")
+    expires_in_days = SelectField("Expires", choices=[("never", "Never"), ("90", "In 90 days"),
+                                                      ("365", "In a year")], default="never")
+    submit = SubmitField("Create service token")

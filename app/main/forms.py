@@ -23,3 +23,15 @@ class PasswordForm(RelayForm):
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("new_password", "The passwords do not match.")])
     submit = SubmitField("Change password")
+
+
+class TokenForm(RelayForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)],
+                       description="What the token is for, e.g. “deploy script”.")
+    scope = SelectField("Scope", choices=[("read", "Read: see records and lists"),
+                                          ("write", "Write: also create, edit and move records"),
+                                          ("admin", "Admin: also manage lists (admins only)")], default="read")
+    expires_in_days = SelectField("Expires", choices=[("7", "In 7 days"), ("30", "In 30 days"),
+                                                      ("90", "In 90 days"), ("365", "In a year"),
+                                                      ("never", "Never")], default="90")
+    submit = SubmitField("Create token")
