@@ -1,5 +1,6 @@
 """/api/v1/analytics: the summaries the web's analytics and ticket summary pages show."""
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from app.api import problems
 from app.api.auth import current_user, protect
@@ -12,7 +13,7 @@ problems.register(blp)
 
 
 @blp.route("/incidents", methods=["GET"])
-@blp.arguments(AnalyticsQuery, location="query")
+@blp.arguments(AnalyticsQuery, location="query", unknown=RAISE)
 @blp.response(200, IncidentReport)
 def incident_report(args):
     """Incidents declared in the last 30, 90 or 365 days: volume, MTTA and MTTR per severity (managers)."""

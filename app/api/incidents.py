@@ -1,6 +1,7 @@
 """/api/v1/incidents: list, declare, read, edit, move, assign, and the sub-resources."""
 from flask import Response, url_for
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from app.api import problems, subresources
 from app.api.auth import current_user, protect
@@ -30,7 +31,7 @@ def _headers(*docs):
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(IncidentQuery, location="query")
+@blp.arguments(IncidentQuery, location="query", unknown=RAISE)
 @blp.response(200, IncidentPage)
 def list_incidents(args):
     """The incidents you may see, newest first, with the web's filters; follow `next_cursor` for more."""

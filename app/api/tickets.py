@@ -1,6 +1,7 @@
 """/api/v1/tickets: list, raise, read, edit, move, take, reassign, resolve, promote, and the sub-resources."""
 from flask import url_for
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from app.api import problems, subresources
 from app.api.auth import current_user, protect
@@ -38,7 +39,7 @@ def _unchanged(number):
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(TicketQuery, location="query")
+@blp.arguments(TicketQuery, location="query", unknown=RAISE)
 @blp.response(200, TicketPage)
 def list_tickets(args):
     """The tickets you may see (scope: all, mine, raised, assigned), with the web's filters."""

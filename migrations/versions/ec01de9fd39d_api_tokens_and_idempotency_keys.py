@@ -1,7 +1,7 @@
 """API tokens and idempotency keys
 
 Revision ID: ec01de9fd39d
-Revises: 5e1d0c7a9b42
+Revises: d3a56ba0bf5d
 Create Date: 2026-11-29 22:15:45.085813
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ec01de9fd39d'
-down_revision = '5e1d0c7a9b42'
+down_revision = 'd3a56ba0bf5d'
 branch_labels = None
 depends_on = None
 

@@ -101,7 +101,8 @@ def test_an_oversized_body_is_413(api):
 
 
 @pytest.mark.parametrize("query", ["status=gone", "severity=9", "limit=0", "limit=101", "limit=x", "cursor=%%%",
-                                   "cursor=aWQ6LTE", "q=" + "a%00b", "assignee_id=-1", "sort=random"])
+                                   "cursor=aWQ6LTE", "q=" + "a%00b", "assignee_id=-1", "sort=random",
+                                   "severty=sev1"])
 def test_bad_list_queries_are_422(api, query):
     response = api.get(f"/api/v1/incidents?{query}")
     assert response.status_code == 422, (query, response.json)

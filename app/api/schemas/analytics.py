@@ -1,11 +1,8 @@
 """Analytics summaries: incident MTTA/MTTR per severity, and the ticket summary."""
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 
 class AnalyticsQuery(Schema):
-    class Meta:
-        unknown = RAISE
-
     days = fields.Integer(load_default=90, validate=validate.OneOf([30, 90, 365]))
 
 

@@ -1,7 +1,7 @@
 """Schemas every resource shares: problems, people, references, pages, comments, files, the timeline."""
 from datetime import timezone
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from app.services.core.pages import LIMIT_MAX
 
@@ -37,9 +37,6 @@ class Named(Schema):
 
 
 class PageArgs(Schema):
-    class Meta:
-        unknown = RAISE  # a misspelt filter is an error, not a silently unfiltered list
-
     cursor = fields.String(validate=validate.Length(max=100),
                            metadata={"description": "`next_cursor` of the previous page"})
     limit = fields.Integer(load_default=25, validate=validate.Range(1, LIMIT_MAX))
