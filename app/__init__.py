@@ -25,6 +25,7 @@ def create_app(config=None):
     register_commands(app)
     register_jobs(app)
     register_notifications(app)
+    register_domain_rules(app)
     register_proxies(app)
     return app
 
@@ -88,6 +89,7 @@ def register_blueprints(app):
     from app.incidents import bp as incidents_bp
     from app.integrations import bp as integrations_bp
     from app.main import bp as main_bp
+    from app.postmortems import bp as postmortems_bp
     from app.preferences import bp as preferences_bp
     from app.slack import bp as slack_bp
     from app.tickets import bp as tickets_bp
@@ -102,6 +104,7 @@ def register_blueprints(app):
     app.register_blueprint(slack_bp, url_prefix="/slack")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
     app.register_blueprint(preferences_bp, url_prefix="/account")
+    app.register_blueprint(postmortems_bp, url_prefix="/postmortems")
     from app import api
 
     api.init_app(app)
@@ -136,6 +139,13 @@ def register_notifications(app):
     from app.notifications import register
 
     register(app)
+
+
+def register_domain_rules(app):
+    """Subscribe the services that react to other services' events (a postmortem drafted on entering postmortem)."""
+    from app.services import postmortems
+
+    postmortems.register()
 
 
 def register_proxies(app):

@@ -36,6 +36,11 @@ class SlackChannelsForm(RelayForm):
                           validators=[DataRequired()])
 
 
+class PostmortemRuleForm(RelayForm):
+    required = SelectField("Closing needs a published postmortem", choices=[("1", "Yes"), ("0", "No")],
+                           validators=[DataRequired()])
+
+
 class ProductAreaForm(RelayForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     description = StringField("Description", validators=[Optional(), Length(max=255)])

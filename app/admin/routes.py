@@ -2,7 +2,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user
 
 from app.admin import bp
-from app.admin.forms import EditUserForm, OrganizationForm, ProductAreaForm, SlackChannelsForm, TicketOptionForm
+from app.admin.forms import EditUserForm, OrganizationForm, PostmortemRuleForm, ProductAreaForm, SlackChannelsForm
+from app.admin.forms import TicketOptionForm
 from app.admin.forms import UserForm
 from app.decorators import permission_required
 from app.forms import ActionForm, apply_errors
@@ -96,6 +97,7 @@ def organizations():
             flash(f"Added {org.name}.", "success")
             return redirect(url_for("admin.organizations"))
     return render_template("admin/organizations.html", form=form, channels_form=SlackChannelsForm(),
+                           rule_form=PostmortemRuleForm(),
                            organizations=accounts.list_organizations())
 
 
@@ -108,6 +110,18 @@ def slack_channels(org_id):
     org = accounts.set_slack_channels_private(current_user, org_id, form.private.data == "1")
     kind = "private" if org.slack_channels_private else "public"
     flash(f"{org.name}'s incident channels in Slack will be {kind}.", "success")
+    return redirect(url_for("admin.organizations"))
+
+
+@bp.post("/organizations/<int:org_id>/postmortem-rule")
+def postmortem_rule(org_id):
+    form = PostmortemRuleForm()
+    if not form.validate_on_submit():
+        flash("Choose whether closing needs a published postmortem.", "danger")
+        return redirect(url_for("admin.organizations"))
+    org = accounts.set_postmortem_required_to_close(current_user, org_id, form.required.data == "1")
+    rule = "need" if org.postmortem_required_to_close else "no longer need"
+    flash(f"Closing {org.name}'s incidents will {rule} a published postmortem with owned action items.", "success")
     return redirect(url_for("admin.organizations"))
 
 

@@ -13,6 +13,7 @@ from app.models.incident import OPEN_STATUSES, Incident, IncidentStatus, Severit
 from app.models.notification import JobRun, NotificationOptOut
 from app.models.organization import Organization
 from app.models.pagerduty import PagerDutyIntegration, PagerDutyLink, PagerDutyService
+from app.models.postmortem import SECTIONS, ActionItem, Postmortem, PostmortemStatus
 from app.models.product_area import ProductArea, product_area_owners
 from app.models.slack import SlackChannelLink, SlackMessage, SlackReceipt
 from app.models.stored_file import FileChunk
@@ -20,10 +21,12 @@ from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStat
 from app.models.user import Role, User
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
+    "ActionItem", "ApiToken", "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
     "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "IdempotencyKey", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
-    "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Priority", "ProductArea", "Role", "Severity", "SlackChannelLink", "SlackMessage", "SlackReceipt", "Source", "Ticket",
+    "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Postmortem", "PostmortemStatus",
+    "Priority", "ProductArea", "Role", "SECTIONS", "Severity", "SlackChannelLink", "SlackMessage", "SlackReceipt", "Source",
+    "Ticket",
     "TicketStatus", "User",
     "next_number",
     "product_area_owners",

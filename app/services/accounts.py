@@ -159,8 +159,8 @@ def create_organization(actor: User, *, name) -> Organization:
     return org
 
 
-def set_slack_channels_private(actor: User, org_id, private: bool) -> Organization:
-    """Choose whether the organization's incident channels in Slack are private (admins only)."""
+def _organization_for_admin(actor: User, org_id) -> Organization:
+    """The organization *org_id*, for an admin changing its settings."""
     require(actor, Permission.MANAGE_USERS)
     try:
         org = db.session.get(Organization, validation.optional_id(org_id, "org_id") or 0)
@@ -168,6 +168,22 @@ def set_slack_channels_private(actor: User, org_id, private: bool) -> Organizati
         org = None
     if org is None:
         raise NotFound("That organization was not found.")
+    return org
+
+
+def set_postmortem_required_to_close(actor: User, org_id, required: bool) -> Organization:
+    """Choose whether closing the organization's incidents needs a published postmortem with owned action items."""
+    org = _organization_for_admin(actor, org_id)
+    if not isinstance(required, bool):
+        raise ValidationError({"required": "Choose on or off."})
+    org.postmortem_required_to_close = required
+    db.session.commit()
+    return org
+
+
+def set_slack_channels_private(actor: User, org_id, private: bool) -> Organization:
+    """Choose whether the organization's incident channels in Slack are private (admins only)."""
+    org = _organization_for_admin(actor, org_id)
     if not isinstance(private, bool):
         raise ValidationError({"private": "Choose private or public."})
     org.slack_channels_private = private

@@ -5,7 +5,7 @@ from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import attachments, audit
+from app.services import attachments, audit, postmortem_actions
 from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.events import emit
@@ -86,6 +86,8 @@ def transition_incident(actor: User, number: int, target, *, expected_status=Non
     incident = _load(actor, number, for_update=True)
     target = validation.choice(IncidentStatus, target, "status")
     check_unchanged(incident, expected_status)
+    LIFECYCLE.check(actor, incident, target)
+    postmortem_actions.check_can_close(incident, target)
     apply_move(LIFECYCLE, actor, incident, target, source)
     db.session.commit()
     return incident

@@ -79,12 +79,7 @@ def create_ticket(actor: User, *, title, priority="medium", details="", campaign
                           issue_type_id=issue_type_id, external_url=external_url))
     attachment = None
     try:
-        ticket = Ticket(**fields, org_id=target_org(actor, org_id, "tickets"), reporter_id=actor.id,
-                        status=TicketStatus.OPEN, number=next_number("ticket"))
-        db.session.add(ticket)
-        db.session.flush()
-        audit.record(ticket, "created", actor, source, new=f"{ticket.priority.label}: {ticket.title}")
-        emit("ticket.created", ticket, actor, source, **(event_data or {}))
+        ticket = open_ticket(actor, fields, org_id=org_id, source=source, event_data=event_data)
         if checked is not None:
             attachment = attachments.stage_attachment(actor, ticket, checked, source)
         db.session.commit()
@@ -94,6 +89,22 @@ def create_ticket(actor: User, *, title, priority="medium", details="", campaign
             attachments.remove_files([attachment.storage_key])
         raise
     return ticket
+
+
+def open_ticket(actor: User, fields: dict, *, org_id=None, source=Source.WEB, event_data=None) -> Ticket:
+    """Add a new numbered ticket with checked *fields* (see ticket_fields) to the transaction; never commits."""
+    ticket = Ticket(**fields, org_id=target_org(actor, org_id, "tickets"), reporter_id=actor.id,
+                    status=TicketStatus.OPEN, number=next_number("ticket"))
+    db.session.add(ticket)
+    db.session.flush()
+    audit.record(ticket, "created", actor, source, new=f"{ticket.priority.label}: {ticket.title}")
+    emit("ticket.created", ticket, actor, source, **(event_data or {}))
+    return ticket
+
+
+def ticket_fields(**values) -> dict:
+    """A new ticket's fields from plain *values*, checked (ValidationError names the field)."""
+    return _fields(values)
 
 
 def allowed_transitions(actor: User, ticket: Ticket):

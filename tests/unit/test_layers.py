@@ -8,7 +8,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 
 # Inbound fronts: the web blueprints, Slack, and the CLI. Only create_app (app/__init__.py) wires them up.
 FRONTS = ("app.admin", "app.analytics", "app.attachments", "app.auth", "app.incidents", "app.integrations",
-          "app.main", "app.pagerduty", "app.preferences", "app.slack", "app.tickets", "app.commands", "app.api")
+          "app.main", "app.pagerduty", "app.postmortems", "app.preferences", "app.slack", "app.tickets", "app.commands", "app.api")
 
 # What each lower layer must never import (the worker loop is a front that lives beside the outbox).
 BELOW = {

@@ -1,5 +1,5 @@
 """Outbound Slack: the deliverer, and the subscribers that post about incidents, tickets and accounts."""
-from app.notifications.slack import accounts, deliver, incidents, tickets
+from app.notifications.slack import accounts, deliver, incidents, postmortems, tickets
 from app.outbox import registry
 from app.services.core import events
 
@@ -11,6 +11,7 @@ SUBSCRIBERS = (
     (("ticket.created",), tickets.ticket_created),
     (("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted"), tickets.ticket_changed),
     (("account.provisioned",), accounts.account_provisioned),
+    (("postmortem.drafted", "postmortem.published"), postmortems.postmortem_changed),
 )
 
 
