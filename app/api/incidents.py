@@ -11,7 +11,7 @@ from app.api.schemas.incidents import (
 )
 from app.models import Incident, Source
 from app.services import incidents
-from app.services.core.pages import keyset
+from app.services.core.cursor import keyset
 from app.services.incident_queries import IncidentFilters, matching_incidents
 
 blp = Blueprint("api_incidents", __name__, url_prefix="/incidents", description="Incidents")

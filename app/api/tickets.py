@@ -13,7 +13,7 @@ from app.api.schemas.tickets import (
 )
 from app.models import Source, Ticket
 from app.services import promotion, tickets
-from app.services.core.pages import keyset
+from app.services.core.cursor import keyset
 from app.services.ticket_queries import TicketFilters, matching_tickets
 
 blp = Blueprint("api_tickets", __name__, url_prefix="/tickets", description="Tickets")

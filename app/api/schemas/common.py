@@ -3,7 +3,7 @@ from datetime import timezone
 
 from marshmallow import Schema, fields, validate
 
-from app.services.core.pages import LIMIT_MAX
+from app.services.core.cursor import LIMIT_MAX
 
 
 class UtcDateTime(fields.DateTime):
