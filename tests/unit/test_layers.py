@@ -120,6 +120,8 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
         assert line.endswith("['app.notifications.email.incidents', 'app.notifications.slack.incidents']") or \
             line.endswith("['app.notifications.email.tickets', 'app.notifications.slack.tickets']") or \
             line == ("incident.status_changed ['app.notifications.email.incidents', 'app.notifications.pagerduty', "
+                     "'app.notifications.slack.escalations', 'app.notifications.slack.incidents']") or \
+            line == ("incident.assigned ['app.notifications.email.incidents', 'app.notifications.slack.escalations', "
                      "'app.notifications.slack.incidents']"), line
 
 
