@@ -89,6 +89,7 @@ def register_blueprints(app):
     from app.incidents import bp as incidents_bp
     from app.integrations import bp as integrations_bp
     from app.main import bp as main_bp
+    from app.pagerduty import bp as pagerduty_bp
     from app.postmortems import bp as postmortems_bp
     from app.preferences import bp as preferences_bp
     from app.slack import bp as slack_bp
@@ -102,6 +103,7 @@ def register_blueprints(app):
     app.register_blueprint(integrations_bp, url_prefix="/admin/integrations")
     app.register_blueprint(analytics_bp, url_prefix="/analytics")
     app.register_blueprint(slack_bp, url_prefix="/slack")
+    app.register_blueprint(pagerduty_bp, url_prefix="/pagerduty")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
     app.register_blueprint(preferences_bp, url_prefix="/account")
     app.register_blueprint(postmortems_bp, url_prefix="/postmortems")

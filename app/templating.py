@@ -3,10 +3,11 @@ import functools
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.list_widgets import filter_field, pager
 from app.markdown import render_excerpt, render_markdown
 from app.services.attachments import attachments_of
 from app.services.core.permissions import Permission, can
@@ -19,7 +20,14 @@ STATUS_BADGES = {
 
 
 def viewer_zone():
-    return _zone(getattr(current_user, "timezone", None) or current_app.config["TIMEZONE"])
+    """The signed-in viewer's timezone (looked up once per request: a list shows dozens of times)."""
+    if not has_request_context():
+        return _zone(current_app.config["TIMEZONE"])
+    cached = request.environ.get("relay.viewer_zone")
+    if cached is None:
+        cached = request.environ["relay.viewer_zone"] = _zone(
+            getattr(current_user, "timezone", None) or current_app.config["TIMEZONE"])
+    return cached
 
 
 @functools.lru_cache(maxsize=64)
@@ -120,5 +128,5 @@ def register(app):
         status_badge=lambda s: STATUS_BADGES.get(getattr(s, "value", s), "secondary"),
         app_name=app.config["APP_NAME"],
         severity_tag=severity_tag, status_tag=status_tag, priority_tag=priority_tag,
-        ticket_status_tag=ticket_status_tag, icon=icon, path_for=path_for,
+        ticket_status_tag=ticket_status_tag, icon=icon, path_for=path_for, filter_field=filter_field, pager=pager,
     )

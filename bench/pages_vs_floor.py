@@ -8,7 +8,9 @@ the assignee joined, one plain template listing the same 25 rows), starts it and
 Relay under gunicorn (2 workers x 4 threads each, same database), signs a client
 in to each, then drives both from loopback with a fixed number of requests per
 round. Each round measures every page of ours and its floor back to back; the
-ratio printed is the median of the rounds. Both servers are stopped at the end.
+ratio printed is the median of the rounds. Beside throughput it prints the CPU time each
+server spent per request (from /proc), which a busy machine disturbs far less. Both servers
+are stopped at the end.
 """
 import argparse
 import http.client
@@ -152,6 +154,19 @@ def sign_in(port):
     return response.getheader("Set-Cookie").split(";")[0]
 
 
+def cpu_seconds(group):
+    """CPU time (user + system) used so far by the processes of process group *group* (a server)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def drive(port, path, cookie, clients, requests):
     """Requests per second for *requests* GETs of *path* spread over *clients* keep-alive connections."""
     share = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
@@ -210,11 +225,15 @@ def main():
             drive(ours_port, path, cookie, args.clients, args.clients * 4)
             drive(floor_port, floor_path, None, args.clients, args.clients * 4)
         results = {label: ([], []) for label, _, _ in PAGES}
+        cpu = {label: ([], []) for label, _, _ in PAGES}  # server CPU ms per request
         for number in range(1, args.rounds + 1):
             for label, path, floor_path in PAGES:
-                mine, base = results[label]
-                mine.append(drive(ours_port, path, cookie, args.clients, args.requests))
-                base.append(drive(floor_port, floor_path, None, args.clients, args.requests))
+                for server, port, target, cookie_, rates, costs in (
+                        (ours, ours_port, path, cookie, results[label][0], cpu[label][0]),
+                        (floor, floor_port, floor_path, None, results[label][1], cpu[label][1])):
+                    before = cpu_seconds(server.pid)
+                    rates.append(drive(port, target, cookie_, args.clients, args.requests))
+                    costs.append((cpu_seconds(server.pid) - before) * 1000 / args.requests)
             print(f"  round {number}/{args.rounds} done", flush=True)
     finally:
         for process in (ours, floor):
@@ -222,11 +241,16 @@ def main():
                 stop(process)
     print(f"\n{args.rows:,} incidents and tickets, SQLite, gunicorn 2 workers x 4 threads, "
           f"{args.clients} clients, {args.requests} requests x {args.rounds} rounds (medians)")
-    print(f"{'page':<16} {'ours req/s':>11} {'floor req/s':>12} {'ratio':>7}")
+    print("req/s: throughput from 8 clients; CPU: the server's CPU time per request (steadier on a busy machine)")
+    print(f"{'page':<16} {'ours req/s':>11} {'floor req/s':>12} {'ratio':>7} {'ours CPU ms':>12} "
+          f"{'floor CPU ms':>13} {'CPU ratio':>10}")
     for label, (mine, base) in results.items():
         ratios = [m / b for m, b in zip(mine, base)]
+        our_cpu, floor_cpu = cpu[label]
+        cpu_ratios = [f / o for o, f in zip(our_cpu, floor_cpu) if o]
         print(f"{label:<16} {statistics.median(mine):11.1f} {statistics.median(base):12.1f} "
-              f"{statistics.median(ratios):7.2f}")
+              f"{statistics.median(ratios):7.2f} {statistics.median(our_cpu):12.2f} "
+              f"{statistics.median(floor_cpu):13.2f} {statistics.median(cpu_ratios):10.2f}")
 
 
 if __name__ == "__main__":

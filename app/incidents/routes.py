@@ -36,7 +36,7 @@ def index():
         q=None if form.q.errors else (form.q.data or "")[:100], sort=form.sort.data or "newest",
         page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
-    page = incident_queries.list_incidents(current_user, filters)
+    page = incident_queries.incident_rows(current_user, filters)
     return render_template("incidents/index.html", page=page, form=form,
                            filtered=any(request.args.get(k) for k in ("q", "status", "severity",
                                                                       "assignee_id", "product_area_id")))

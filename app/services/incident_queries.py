@@ -2,12 +2,13 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
-from app.models import Incident, IncidentStatus, ProductArea, Severity, User
+from app.models import Incident, IncidentStatus, Organization, ProductArea, Severity, User
 from app.services import search
 from app.services.core import validation
+from app.services.core.pages import rows_page
 from app.services.core.permissions import visible_filter
 
 SORTS = {
@@ -35,9 +36,8 @@ class IncidentFilters:
     per_page: int = 25
 
 
-
-def matching_incidents(actor: User, filters: IncidentFilters):
-    """The SELECT of the incidents *actor* may see that match *filters* (unsorted)."""
+def _filtered(actor: User, filters: IncidentFilters):
+    """The SELECT of incidents *actor* may see that match *filters*."""
     query = select(Incident).where(visible_filter(actor, Incident))
     if filters.status == "open":
         query = query.where(Incident.status.in_([s for s in IncidentStatus if s.is_open]))
@@ -45,19 +45,38 @@ def matching_incidents(actor: User, filters: IncidentFilters):
         query = query.where(Incident.status == validation.choice(IncidentStatus, filters.status, "status"))
     if filters.severity:
         query = query.where(Incident.severity == validation.choice(Severity, filters.severity, "severity"))
-    for column, value, field in ((Incident.assignee_id, filters.assignee_id, "assignee_id"),
-                                 (Incident.product_area_id, filters.product_area_id, "product_area_id")):
-        value = validation.optional_id(value, field)
-        if value:
-            query = query.where(column == value)
-    q = validation.search_term(filters.q)
-    if q:
-        query = query.where(search.matching(Incident, q, Incident.title, Incident.description))
-    return query.options(*LISTED)
+    if filters.assignee_id:
+        query = query.where(Incident.assignee_id == filters.assignee_id)
+    if filters.product_area_id:
+        query = query.where(Incident.product_area_id == filters.product_area_id)
+    if filters.q and filters.q.strip():
+        query = query.where(search.matching(Incident, filters.q, Incident.title, Incident.description))
+    return query
+
+
+def matching_incidents(actor: User, filters: IncidentFilters):
+    """The SELECT of the incidents *actor* may see that match *filters* (unsorted), for cursor pages."""
+    return _filtered(actor, filters).options(*LISTED)
+
+
+def _order(filters):
+    return (*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"]))
 
 
 def list_incidents(actor: User, filters: IncidentFilters):
-    """Return one page of the incidents *actor* may see, filtered and sorted."""
-    query = matching_incidents(actor, filters)
-    query = query.order_by(*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"]))
+    """Return one page of the incidents *actor* may see, filtered and sorted, as Incident objects."""
+    query = _filtered(actor, filters).order_by(*_order(filters)).options(*LISTED)
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
+
+
+Assignee = aliased(User)
+ROW = (Incident.id, Incident.number, Incident.title, Incident.severity, Incident.status, Incident.created_at,
+       ProductArea.name.label("area"), Assignee.display_name.label("assignee"), Organization.name.label("org"))
+ROW_JOINS = ((ProductArea, ProductArea.id == Incident.product_area_id, True),
+             (Assignee, Assignee.id == Incident.assignee_id, True),
+             (Organization, Organization.id == Incident.org_id, False))
+
+
+def incident_rows(actor: User, filters: IncidentFilters):
+    """One page of the incident list as rows of what it shows (see ROW), filtered and sorted."""
+    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page)

@@ -11,6 +11,7 @@ from app.models import TicketStatus, User
 from app.services import search
 from app.services.core import validation
 from app.services.core.errors import ValidationError
+from app.services.core.pages import rows_page
 from app.services.core.permissions import Permission, require, visible_filter
 
 SCOPES = ("all", "mine", "raised", "assigned")
@@ -75,19 +76,35 @@ def _filtered(actor: User, filters: TicketFilters):
     return query
 
 
-def _order(query, sort):
+def _order(filters):
+    """ORDER BY terms: the record a number names first, then the chosen sort."""
     # Priorities are stored by name, so "priority" sorts by rank, most urgent first.
-    if sort == "priority":
-        return query.order_by(PRIORITY_RANK.desc(), Ticket.created_at.desc(), Ticket.id.desc())
-    return query.order_by(*SORTS.get(sort, SORTS["newest"]))
+    if filters.sort == "priority":
+        sort = (PRIORITY_RANK.desc(), Ticket.created_at.desc(), Ticket.id.desc())
+    else:
+        sort = SORTS.get(filters.sort, SORTS["newest"])
+    return (*search.exact_first(Ticket, filters.q), *sort)
 
 
 def list_tickets(actor: User, filters: TicketFilters):
-    """Return one page of the tickets *actor* may see, filtered and sorted."""
-    query = _order(_filtered(actor, filters).order_by(*search.exact_first(Ticket, filters.q)), filters.sort).options(
+    """Return one page of the tickets *actor* may see, filtered and sorted, as Ticket objects."""
+    query = _filtered(actor, filters).order_by(*_order(filters)).options(
         joinedload(Ticket.assignee), joinedload(Ticket.campaign), joinedload(Ticket.issue_type),
         joinedload(Ticket.org))
     return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
+
+
+Assignee = aliased(User)
+ROW = (Ticket.id, Ticket.number, Ticket.title, Ticket.priority, Ticket.status, Ticket.created_at,
+       Campaign.name.label("campaign"), IssueType.name.label("issue_type"),
+       Assignee.display_name.label("assignee"), Organization.name.label("org"))
+ROW_JOINS = ((Campaign, Campaign.id == Ticket.campaign_id, True), (IssueType, IssueType.id == Ticket.issue_type_id, True),
+             (Assignee, Assignee.id == Ticket.assignee_id, True), (Organization, Organization.id == Ticket.org_id, False))
+
+
+def ticket_rows(actor: User, filters: TicketFilters):
+    """One page of a ticket list as rows of what it shows (see ROW), filtered and sorted."""
+    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page)
 
 
 CSV_HEADER = ["number", "title", "status", "priority", "campaign", "issue type", "organization", "reporter",
@@ -109,7 +126,7 @@ def export_rows(actor: User, filters: TicketFilters, batch=1000):
     """Yield the CSV header, then one row per matching ticket, streamed from the database."""
     ids = _filtered(actor, filters).with_only_columns(Ticket.id)
     reporter, assignee = aliased(User), aliased(User)
-    query = _order(
+    query = (
         select(Ticket.number, Ticket.title, Ticket.status, Ticket.priority, Campaign.name, IssueType.name,
                Organization.name, reporter.display_name, assignee.display_name, Ticket.created_at,
                Ticket.updated_at, Ticket.resolved_at, Ticket.closed_at, Ticket.external_url, Incident.number)
@@ -119,7 +136,7 @@ def export_rows(actor: User, filters: TicketFilters, batch=1000):
         .outerjoin(Campaign, Ticket.campaign_id == Campaign.id)
         .outerjoin(IssueType, Ticket.issue_type_id == IssueType.id)
         .outerjoin(Incident, Ticket.incident_id == Incident.id)
-        .where(Ticket.id.in_(ids)), filters.sort)
+        .where(Ticket.id.in_(ids)).order_by(*_order(filters)))
     # Run the query before the header goes out, so any error comes before the response starts.
     rows = db.session.execute(query.execution_options(yield_per=batch))
     yield CSV_HEADER

@@ -4,7 +4,7 @@ from app.extensions import db
 from app.services import accounts
 from app.services.core.errors import DomainError
 from app.blocks import incidents as views
-from app.slack import ticket_commands
+from app.slack import escalations, ticket_commands
 from app.slack.replies import ephemeral, help_reply
 from app.slack.ui import open_modal
 
@@ -12,10 +12,15 @@ from app.slack.ui import open_modal
 def incident(form):
     text = (form.get("text") or "").strip()
     word = text.split()[0].lower() if text else ""
+    rest = text[len(word):].strip()
     if word == "ping":
         return ephemeral("pong")
     if word == "help":
         return help_reply()
+    if word == "escalate":
+        return escalations.escalate_command(form, rest)
+    if word == "link":
+        return escalations.link_command(form, rest)
     if word:
         return help_reply(f"I do not know `/incident {word[:30]}`.")
     view = views.declare_modal(accounts.list_product_areas(), form.get("channel_id", ""))

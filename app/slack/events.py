@@ -1,29 +1,10 @@
-"""Events API: the url_verification handshake and mentions of the bot, each event acted on once."""
-import re
-import uuid
-
+"""Events API: the url_verification handshake and mentions of the bot (slack/escalations.py), each acted on once."""
 from app.extensions import db
-from app.outbox import enqueue
+from app.slack import escalations
 from app.slack.receipts import first_time
-from app.slack.replies import HELP
 
 
-def app_mention(event):
-    """Answer a mention in its thread: pong to ping, otherwise the help."""
-    text = event.get("text") if isinstance(event.get("text"), str) else ""
-    reply = "pong" if "ping" in text.lower().split() else HELP
-    channel = event.get("channel")
-    if not isinstance(channel, str) or not CHANNEL_ID.fullmatch(channel):
-        return
-    thread = next((ts for ts in (event.get("thread_ts"), event.get("ts")) if isinstance(ts, str) and TS.fullmatch(ts)),
-                  None)
-    enqueue("slack", "app_mention", channel, {"op": "post", "channel": channel, "thread_ts": thread, "text": reply},
-            dedup_key=f"slack:mention:{uuid.uuid4().hex}")
-
-
-CHANNEL_ID = re.compile(r"[A-Z0-9]{1,32}", re.ASCII)
-TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}", re.ASCII)
-HANDLERS = {"app_mention": app_mention}
+HANDLERS = {"app_mention": escalations.app_mention}
 
 
 def dispatch(body):

@@ -1,13 +1,14 @@
 """Interactions: modal submissions and button presses, turned into the same service calls as the web."""
 from app.extensions import db
 from app.models import Source
-from app.services import incidents
+from app.services import incidents, pagerduty
 from app.services.core.errors import DomainError, ValidationError
+from app.blocks import escalations as escalation_views
 from app.blocks import incidents as views
 from app.slack import people, ticket_actions
 from app.slack.forms import BadPayload, button_value, field_errors, string, values
 from app.slack.receipts import first_time
-from app.slack.replies import tell_later
+from app.slack.replies import reply_to, tell_later
 
 
 # Service field names -> the modal blocks that show their errors.
@@ -19,7 +20,7 @@ def declare(payload, view):
     """Declare the incident from the modal; Slack retries of the same submission do nothing."""
     form = values(view)
     try:
-        actor = people.actor_for(payload["user"].get("id"))
+        actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
         commander = people.account_for(form.get("commander"), "commander_id")
         if form.get("commander") and commander is None:
             raise ValidationError({"commander_id": "That person has no Relay account; pick a responder."})
@@ -50,15 +51,24 @@ SUBMISSIONS = {views.DECLARE_CALLBACK: declare, **ticket_actions.SUBMISSIONS}
 
 def transition(payload, action):
     value = button_value(action)
-    actor = people.actor_for(payload["user"].get("id"))
+    actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
     incidents.transition_incident(actor, int(value["n"]), value.get("to"), expected_status=value.get("from"),
                                   source=Source.SLACK)
 
 
 def assign_me(payload, action):
     number = int(button_value(action)["n"])
-    actor = people.actor_for(payload["user"].get("id"))
+    actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
     incidents.assign_incident(actor, number, actor.id, source=Source.SLACK)
+
+
+def check_status(payload, action):
+    """Check status: PagerDuty's view of the incident, told privately (the worker asks PagerDuty)."""
+    number = button_value(action)["n"]
+    actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
+    answer = pagerduty.request_status(actor, number, reply_to(payload))
+    if answer:
+        tell_later(payload, answer)
 
 
 def link_button(payload, action):
@@ -69,7 +79,7 @@ def _action_handler(action_id):
     if action_id.startswith(views.TRANSITION_ACTION + "."):
         return transition
     return {views.ASSIGN_ME_ACTION: assign_me, views.OPEN_ACTION: link_button,
-            **ticket_actions.ACTIONS}.get(action_id)
+            escalation_views.CHECK_STATUS_ACTION: check_status, **ticket_actions.ACTIONS}.get(action_id)
 
 
 def block_actions(payload):

@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 COMMANDS = [
-    ("/incident", "Declare an incident (or: help, ping)", "[help | ping]"),
+    ("/incident", "Declare an incident (or: escalate, link, help, ping)",
+     "[escalate <what is wrong> | link <organization> | help | ping]"),
     ("/new-ticket", "Raise a support ticket", ""),
     ("/agent-tickets", "The tickets you raised or hold", ""),
     ("/system-tickets", "All open tickets (responders and up)", "[high] [in_progress] [campaign:Name] [words]"),
@@ -14,10 +15,10 @@ COMMANDS = [
 ]
 BOT_EVENTS = ["app_mention"]
 BOT_SCOPES = [
-    "app_mentions:read",  # mentions of the bot get the help
+    "app_mentions:read",  # @Relay escalate <text> in a customer's channel; @Relay help, @Relay ping
     "channels:join",      # join the incidents/tickets channels before posting there
     "channels:manage",    # create incd-<number> channels and invite people
-    "chat:write",         # summaries, headlines, lines, direct messages, ephemeral notes
+    "chat:write",         # summaries, headlines, lines, DMs, ephemeral notes, escalation threads
     "commands",           # the slash commands
     "groups:write",       # create private incd-<number> channels (the default) and invite people
     "files:read",         # fetch the screenshot given in the /new-ticket form

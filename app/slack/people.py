@@ -3,8 +3,9 @@ from slack_sdk.errors import SlackApiError
 
 from app.models import User
 from app.notifications.slack.client import request_client
-from app.services import identities
+from app.services import channel_links, identities
 from app.services.core.errors import DomainError, ValidationError
+from app.slack.forms import obj
 
 
 def _profile(slack_user_id, field=None):
@@ -33,11 +34,24 @@ def _profile(slack_user_id, field=None):
     return look_up
 
 
-def actor_for(slack_user_id) -> User:
-    """The account acting for this Slack user; an unknown member becomes a reporter in the provider org."""
+def actor_for(slack_user_id, channel_id=None) -> User:
+    """The account acting for this Slack user.
+
+    A member Relay has not seen becomes a reporter: of the organization *channel_id* is linked
+    to (a customer's own channel), otherwise of the provider's organization.
+    """
     if not slack_user_id or not isinstance(slack_user_id, str) or len(slack_user_id) > 32:
         raise DomainError("Slack did not say who you are.")
-    return identities.account_for("slack", slack_user_id, _profile(slack_user_id))
+    org = channel_links.org_for_channel(channel_id)
+    return identities.account_for("slack", slack_user_id, _profile(slack_user_id), org_id=org.id if org else None)
+
+
+def channel_of(payload) -> str | None:
+    """The channel an interaction happened in (a button's message, or the channel a modal was opened from)."""
+    channel = obj(payload.get("channel")).get("id") or obj(payload.get("container")).get("channel_id")
+    if not channel and isinstance(obj(payload.get("view")).get("private_metadata"), str):
+        channel = payload["view"]["private_metadata"]
+    return channel if isinstance(channel, str) else None
 
 
 def account_for(slack_user_id, field) -> User | None:

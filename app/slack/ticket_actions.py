@@ -18,7 +18,7 @@ CREATE_FIELDS = {"title": "title", "details": "details", "priority": "priority",
 
 
 def _actor(payload):
-    return people.actor_for(payload["user"].get("id"))
+    return people.actor_for(payload["user"].get("id"), people.channel_of(payload))
 
 
 def assign_me(payload, action):

@@ -26,7 +26,7 @@ def new_ticket(form):
 
 
 def agent_tickets(form):
-    actor = people.actor_for(form.get("user_id"))
+    actor = people.actor_for(form.get("user_id"), form.get("channel_id"))
     page = ticket_queries.list_tickets(actor, ticket_queries.TicketFilters(
         scope="mine", sort="updated", per_page=ticket_views.MAX_LISTED))
     view = ticket_views.ticket_list_modal("My tickets", page.items, page.total, actor,
@@ -64,7 +64,7 @@ def system_filters(text):
 
 
 def system_tickets(form):
-    actor = people.actor_for(form.get("user_id"))
+    actor = people.actor_for(form.get("user_id"), form.get("channel_id"))
     page = ticket_queries.list_tickets(actor, system_filters(form.get("text")))
     view = ticket_views.ticket_list_modal("Tickets", page.items, page.total, actor,
                                           empty="No tickets match those filters.")
@@ -72,7 +72,7 @@ def system_tickets(form):
 
 
 def ticket_summary(form):
-    actor = people.actor_for(form.get("user_id"))
+    actor = people.actor_for(form.get("user_id"), form.get("channel_id"))
     return ephemeral(ticket_views.summary_text(ticket_queries.ticket_summary(actor)))
 
 

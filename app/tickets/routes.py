@@ -9,7 +9,7 @@ from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 from app.services.core.permissions import Permission
 from app.services.uploads import safe_filename
-from app.services.ticket_queries import TicketFilters, export_rows, list_tickets, ticket_summary
+from app.services.ticket_queries import TicketFilters, export_rows, ticket_rows, ticket_summary
 from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
 from app.tickets.export import stream_csv
@@ -43,7 +43,7 @@ def _filters(scope):
 def _listing(scope, template):
     form, filters = _filters(scope)
     try:
-        page = list_tickets(current_user, filters)
+        page = ticket_rows(current_user, filters)
     except ValidationError as error:
         apply_errors(form, error)
         page = None

@@ -115,11 +115,13 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
 """.replace("FRONTS", repr([front.split(".") for front in FRONTS]))
     output = subprocess.run([sys.executable, "-c", script], cwd=APP.parent, capture_output=True, text=True,
                             check=True).stdout.splitlines()
-    assert output[0] == "['email', 'pagerduty', 'slack'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
+    assert output[0] == "['email', 'pagerduty', 'pagerduty_webhook', 'slack'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
     for line in output[1:]:
         assert line.endswith("['app.notifications.email.incidents', 'app.notifications.slack.incidents']") or \
             line.endswith("['app.notifications.email.tickets', 'app.notifications.slack.tickets']") or \
             line == ("incident.status_changed ['app.notifications.email.incidents', 'app.notifications.pagerduty', "
+                     "'app.notifications.slack.escalations', 'app.notifications.slack.incidents']") or \
+            line == ("incident.assigned ['app.notifications.email.incidents', 'app.notifications.slack.escalations', "
                      "'app.notifications.slack.incidents']"), line
 
 

@@ -1,5 +1,5 @@
-"""PagerDuty: Relay's moves go out as Events API v2 events; refused pages are said out loud."""
-from app.notifications.pagerduty import deliver
+"""PagerDuty: Relay's moves go out as Events API v2 events, refused pages are said out loud, webhooks are applied."""
+from app.notifications.pagerduty import deliver, inbound
 from app.outbox import registry
 from app.services import pagerduty
 from app.services.core import events
@@ -15,7 +15,8 @@ SUBSCRIBERS = (
 
 
 def register():
-    """Subscribe PagerDuty to incident moves, and deliver the "pagerduty" channel."""
+    """Subscribe PagerDuty to incident moves; deliver the "pagerduty" channel and apply "pagerduty_webhook" rows."""
     events.subscribe_all(SUBSCRIBERS)
     registry.set_deliverer("pagerduty", deliver.deliver)
     registry.on_failure("pagerduty", deliver.failed)
+    registry.set_deliverer("pagerduty_webhook", inbound.apply_webhook)

@@ -1,5 +1,5 @@
 """Outbound Slack: the deliverer, and the subscribers that post about incidents, tickets and accounts."""
-from app.notifications.slack import accounts, deliver, incidents, postmortems, tickets
+from app.notifications.slack import accounts, deliver, escalations, incidents, postmortems, tickets
 from app.outbox import registry
 from app.services.core import events
 
@@ -12,6 +12,10 @@ SUBSCRIBERS = (
     (("ticket.assigned", "ticket.status_changed", "ticket.edited", "ticket.promoted"), tickets.ticket_changed),
     (("account.provisioned",), accounts.account_provisioned),
     (("postmortem.drafted", "postmortem.published"), postmortems.postmortem_changed),
+    (("incident.escalated",), escalations.incident_escalated),
+    (("incident.status_changed", "incident.assigned"), escalations.incident_changed),
+    (("incident.page_failed",), escalations.page_failed),
+    (("incident.pagerduty_noted",), escalations.pagerduty_noted),
 )
 
 

@@ -97,6 +97,17 @@ def _channel_of(payload):
     return found.channel
 
 
+def _thread_of(payload):
+    """The channel and thread of the first message in payload["thread_ref"] (slots) that has been posted."""
+    for ref in payload["thread_ref"]:
+        found = find_slot(*ref)
+        if found is not None and found.ts:
+            return found.channel, found.ts
+    if payload.get("if_exists"):
+        return None, None
+    raise RuntimeError(f"no message of {payload['thread_ref']} has been posted yet")
+
+
 def _link_channel(payload):
     """Put the incident channel named by payload["channel_link"] where the builder left CHANNEL_LINK."""
     if not payload.get("channel_link"):
@@ -116,12 +127,12 @@ def post(client, payload):
     save_ref = payload.get("save_ref")
     message = find_slot(*save_ref) if save_ref else None
     if message is None:
-        channel = _channel_of(payload)
+        channel, thread = _thread_of(payload) if payload.get("thread_ref") else (_channel_of(payload),
+                                                                                  payload.get("thread_ts"))
         if channel is None:
-            log.info("No Slack channel %s to post in; skipping.", payload["channel_ref"])
+            log.info("No Slack channel %s to post in; skipping.", payload.get("channel_ref") or payload.get("thread_ref"))
             return
-        kwargs = dict(channel=channel, text=payload["text"], blocks=payload.get("blocks"),
-                      thread_ts=payload.get("thread_ts"))
+        kwargs = dict(channel=channel, text=payload["text"], blocks=payload.get("blocks"), thread_ts=thread)
         try:
             response = client.chat_postMessage(**kwargs)
         except SlackApiError as error:

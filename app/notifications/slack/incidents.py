@@ -81,13 +81,15 @@ def _note_where_declared(incident, actor, channel, headline_channel):
 
 def _line(event):
     """One short line saying what changed, for the incident channel."""
-    who = escape(event.actor.display_name) if event.actor else "Relay"
     data = event.data
+    who = escape(event.actor.display_name) if event.actor else \
+        f"{escape(data['agent'])} (PagerDuty)" if data.get("agent") else "Relay"
     if event.name == "incident.status_changed":
         return f"{who} moved it from {data['old'].label} to {data['new'].label}."
     if event.name == "incident.assigned":
         assignee = data.get("assignee")
-        return f"{who} assigned it to {escape(assignee.display_name)}." if assignee else f"{who} unassigned it."
+        name = assignee.display_name if assignee else data.get("assignee_name")
+        return f"{who} assigned it to {escape(name)}." if name else f"{who} unassigned it."
     if event.name == "incident.edited":
         return f"{who} changed {', '.join(f.replace('_', ' ') for f in data['changes'])}."
     if event.name == "incident.commented":
