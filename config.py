@@ -74,8 +74,8 @@ class Config:
     # Outbound webhooks: endpoints on loopback or private networks are refused unless this is on.
     WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
     WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
-    # An endpoint is switched off after this many deliveries in a row failed for good.
-    WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 5)
+    # An endpoint is switched off after this many failed attempts in a row.
+    WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 20)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

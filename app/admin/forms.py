@@ -66,3 +66,14 @@ class ServiceTokenForm(RelayForm):
     expires_in_days = SelectField("Expires", choices=[("never", "Never"), ("90", "In 90 days"),
                                                       ("365", "In a year")], default="never")
     submit = SubmitField("Create service token")
+
+
+class WebhookForm(RelayForm):
+    org_id = SelectField("Organization", coerce=int, description="Its endpoints hear about this organization's "
+                                                                "incidents and tickets (the provider's: every one).")
+    url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=2000)],
+                      description="http:// or https://, on a public address.")
+    description = StringField("Description", validators=[Length(max=200)])
+    events = SelectMultipleField("Events", validators=[DataRequired(message="Choose at least one event.")])
+    active = BooleanField("Active", default=True)
+    submit = SubmitField("Save endpoint")

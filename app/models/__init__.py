@@ -19,6 +19,7 @@ from app.models.slack import SlackChannelLink, SlackMessage, SlackReceipt
 from app.models.stored_file import FileChunk
 from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
+from app.models.webhook import WebhookAttempt, WebhookEndpoint
 
 __all__ = [
     "ActionItem", "ApiToken", "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
@@ -27,7 +28,7 @@ __all__ = [
     "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Postmortem", "PostmortemStatus",
     "Priority", "ProductArea", "Role", "SECTIONS", "Severity", "SlackChannelLink", "SlackMessage", "SlackReceipt", "Source",
     "Ticket",
-    "TicketStatus", "User",
+    "TicketStatus", "User", "WebhookAttempt", "WebhookEndpoint",
     "next_number",
     "product_area_owners",
 ]

@@ -10,10 +10,11 @@ log = logging.getLogger("relay.mail")
 
 def register(app):
     """Register every channel's subscribers and deliverer; in development, `flask run` gets a worker thread too."""
-    from app.notifications import email, pagerduty, slack
+    from app.notifications import email, pagerduty, slack, webhooks
     from app.notifications.email import transport
 
     email.register()
+    webhooks.register()
     slack.register()
     pagerduty.register()
     if app.config.get("ENV_NAME") != "development":

@@ -8,7 +8,7 @@ from app.services.core import validation
 from app.services.core.errors import InvalidTransition, NotFound
 from app.services.core.permissions import Permission, require
 
-CHANNELS = ("email", "slack", "pagerduty", "pagerduty_webhook")
+CHANNELS = ("email", "slack", "pagerduty", "pagerduty_webhook", "webhook")
 
 
 def list_deliveries(actor, *, state=None, channel=None, page=1, per_page=25):

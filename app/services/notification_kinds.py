@@ -33,6 +33,8 @@ KINDS = [
     Kind("ticket.overdue", "Overdue ticket reminders", "Daily, for your tickets open too long.", minimum_role=STAFF),
     Kind("report.stale", "Stale ticket report", "Admins: daily list of tickets nobody touched lately.",
          minimum_role=ADMIN, provider_only=True),
+    Kind("webhook.disabled", "Webhook endpoints switched off", "Admins: always sent.", optional=False,
+         minimum_role=ADMIN, provider_only=True),
     Kind("report.weekly", "Weekly summary", "Admins and managers: Monday's numbers.", minimum_role=MANAGER,
          provider_only=True),
 ]

@@ -115,8 +115,11 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
 """.replace("FRONTS", repr([front.split(".") for front in FRONTS]))
     output = subprocess.run([sys.executable, "-c", script], cwd=APP.parent, capture_output=True, text=True,
                             check=True).stdout.splitlines()
-    assert output[0] == "['email', 'pagerduty', 'pagerduty_webhook', 'slack'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
+    assert output[0] == "['email', 'pagerduty', 'pagerduty_webhook', 'slack', 'webhook'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
     for line in output[1:]:
+        # Every incident and ticket event also goes to the webhooks.
+        assert line.endswith(", 'app.notifications.webhooks.events']"), line
+        line = line.replace(", 'app.notifications.webhooks.events'", "")
         assert line.endswith("['app.notifications.email.incidents', 'app.notifications.slack.incidents']") or \
             line.endswith("['app.notifications.email.tickets', 'app.notifications.slack.tickets']") or \
             line == ("incident.status_changed ['app.notifications.email.incidents', 'app.notifications.pagerduty', "
@@ -126,10 +129,10 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
 
 
 def test_create_app_registers_each_subscriber_once(app):
-    from app.notifications import email, pagerduty, slack
+    from app.notifications import email, pagerduty, slack, webhooks
     from app.services.core import events
 
-    for table in (email.SUBSCRIBERS, slack.SUBSCRIBERS, pagerduty.SUBSCRIBERS):
+    for table in (email.SUBSCRIBERS, slack.SUBSCRIBERS, pagerduty.SUBSCRIBERS, webhooks.SUBSCRIBERS):
         for names, fn in table:
             for name in names:
                 assert events._subscribers[name].count(fn) == 1

@@ -1,18 +1,8 @@
 """Schemas every resource shares: problems, people, references, pages, comments, files, the timeline."""
-from datetime import timezone
-
 from marshmallow import Schema, fields, validate
 
+from app.representations import CommentOut, Named, Person, UtcDateTime  # noqa: F401  (the API's too)
 from app.services.core.cursor import LIMIT_MAX
-
-
-class UtcDateTime(fields.DateTime):
-    """A stored (naive UTC) time as RFC 3339 with its offset: 2026-11-29T22:25:32.701515+00:00."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Problem(Schema):
@@ -26,16 +16,6 @@ class Problem(Schema):
                          metadata={"description": "For 422: each invalid field and what is wrong with it."})
 
 
-class Person(Schema):
-    id = fields.Integer(required=True)
-    display_name = fields.String(required=True)
-
-
-class Named(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-
-
 class PageArgs(Schema):
     cursor = fields.String(validate=validate.Length(max=100),
                            metadata={"description": "`next_cursor` of the previous page"})
@@ -44,13 +24,6 @@ class PageArgs(Schema):
 
 class CommentIn(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
-
-
-class CommentOut(Schema):
-    id = fields.Integer(required=True)
-    body = fields.String(required=True)
-    author = fields.Nested(Person, required=True)
-    created_at = UtcDateTime(required=True)
 
 
 class AttachmentOut(Schema):

@@ -1,31 +1,8 @@
 """Incidents as the API shows them and takes them."""
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas.common import Named, PageArgs, Person, UtcDateTime
-from app.models import IncidentStatus, Severity
-
-SEVERITIES = [s.value for s in Severity]
-STATUSES = [s.value for s in IncidentStatus]
-
-
-class IncidentOut(Schema):
-    number = fields.Integer(required=True)
-    reference = fields.String(required=True, metadata={"example": "INC-42"})
-    title = fields.String(required=True)
-    description = fields.String(required=True)
-    severity = fields.Function(lambda i: i.severity.value, required=True, metadata={"enum": SEVERITIES})
-    status = fields.Function(lambda i: i.status.value, required=True, metadata={"enum": STATUSES})
-    organization = fields.Nested(Named, attribute="org", required=True)
-    product_area = fields.Nested(Named, allow_none=True)
-    reporter = fields.Nested(Person, required=True)
-    commander = fields.Nested(Person, allow_none=True)
-    assignee = fields.Nested(Person, allow_none=True)
-    created_at = UtcDateTime(required=True)
-    updated_at = UtcDateTime(required=True)
-    acknowledged_at = UtcDateTime(allow_none=True)
-    mitigated_at = UtcDateTime(allow_none=True)
-    resolved_at = UtcDateTime(allow_none=True)
-    closed_at = UtcDateTime(allow_none=True)
+from app.api.schemas.common import PageArgs
+from app.representations import INCIDENT_STATUSES as STATUSES, SEVERITIES, IncidentOut  # noqa: F401
 
 
 class IncidentPage(Schema):

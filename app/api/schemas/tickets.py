@@ -1,35 +1,10 @@
 """Tickets as the API shows them and takes them."""
 from marshmallow import Schema, fields, validate
 
-from app.api.schemas.common import Named, PageArgs, Person, UtcDateTime
-from app.api.schemas.incidents import SEVERITIES
-from app.models import Priority, TicketStatus
+from app.api.schemas.common import PageArgs
+from app.representations import PRIORITIES, SEVERITIES, TICKET_STATUSES as STATUSES, TicketOut  # noqa: F401
 
-PRIORITIES = [p.value for p in Priority]
-STATUSES = [s.value for s in TicketStatus]
 ID = validate.Range(1, 2**31 - 1)
-
-
-class TicketOut(Schema):
-    number = fields.Integer(required=True)
-    reference = fields.String(required=True, metadata={"example": "TCK-17"})
-    title = fields.String(required=True)
-    details = fields.String(required=True)
-    priority = fields.Function(lambda t: t.priority.value, required=True, metadata={"enum": PRIORITIES})
-    status = fields.Function(lambda t: t.status.value, required=True, metadata={"enum": STATUSES})
-    external_url = fields.String(allow_none=True)
-    resolution_notes = fields.String(allow_none=True)
-    organization = fields.Nested(Named, attribute="org", required=True)
-    campaign = fields.Nested(Named, allow_none=True)
-    issue_type = fields.Nested(Named, allow_none=True)
-    reporter = fields.Nested(Person, required=True)
-    assignee = fields.Nested(Person, allow_none=True)
-    incident = fields.Function(lambda t: t.incident.reference if t.incident else None, allow_none=True,
-                               metadata={"type": ["string", "null"], "description": "INC-N once promoted"})
-    created_at = UtcDateTime(required=True)
-    updated_at = UtcDateTime(required=True)
-    resolved_at = UtcDateTime(allow_none=True)
-    closed_at = UtcDateTime(allow_none=True)
 
 
 class TicketPage(Schema):

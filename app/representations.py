@@ -1,0 +1,82 @@
+"""Records as Relay shows them to other systems: the API's answers and the webhooks' payloads.
+
+Below both fronts, so a webhook carries exactly what GET /api/v1/incidents/N returns.
+"""
+from datetime import timezone
+
+from marshmallow import Schema, fields
+
+from app.models import IncidentStatus, Priority, Severity, TicketStatus
+
+SEVERITIES = [s.value for s in Severity]
+INCIDENT_STATUSES = [s.value for s in IncidentStatus]
+PRIORITIES = [p.value for p in Priority]
+TICKET_STATUSES = [s.value for s in TicketStatus]
+
+
+class UtcDateTime(fields.DateTime):
+    """A stored (naive UTC) time as RFC 3339 with its offset: 2026-11-29T22:25:32.701515+00:00."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Person(Schema):
+    id = fields.Integer(required=True)
+    display_name = fields.String(required=True)
+
+
+class Named(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class IncidentOut(Schema):
+    number = fields.Integer(required=True)
+    reference = fields.String(required=True, metadata={"example": "INC-42"})
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    severity = fields.Function(lambda i: i.severity.value, required=True, metadata={"enum": SEVERITIES})
+    status = fields.Function(lambda i: i.status.value, required=True, metadata={"enum": INCIDENT_STATUSES})
+    organization = fields.Nested(Named, attribute="org", required=True)
+    product_area = fields.Nested(Named, allow_none=True)
+    reporter = fields.Nested(Person, required=True)
+    commander = fields.Nested(Person, allow_none=True)
+    assignee = fields.Nested(Person, allow_none=True)
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    acknowledged_at = UtcDateTime(allow_none=True)
+    mitigated_at = UtcDateTime(allow_none=True)
+    resolved_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
+
+
+class TicketOut(Schema):
+    number = fields.Integer(required=True)
+    reference = fields.String(required=True, metadata={"example": "TCK-17"})
+    title = fields.String(required=True)
+    details = fields.String(required=True)
+    priority = fields.Function(lambda t: t.priority.value, required=True, metadata={"enum": PRIORITIES})
+    status = fields.Function(lambda t: t.status.value, required=True, metadata={"enum": TICKET_STATUSES})
+    external_url = fields.String(allow_none=True)
+    resolution_notes = fields.String(allow_none=True)
+    organization = fields.Nested(Named, attribute="org", required=True)
+    campaign = fields.Nested(Named, allow_none=True)
+    issue_type = fields.Nested(Named, allow_none=True)
+    reporter = fields.Nested(Person, required=True)
+    assignee = fields.Nested(Person, allow_none=True)
+    incident = fields.Function(lambda t: t.incident.reference if t.incident else None, allow_none=True,
+                               metadata={"type": ["string", "null"], "description": "INC-N once promoted"})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+    resolved_at = UtcDateTime(allow_none=True)
+    closed_at = UtcDateTime(allow_none=True)
+
+
+class CommentOut(Schema):
+    id = fields.Integer(required=True)
+    body = fields.String(required=True)
+    author = fields.Nested(Person, required=True)
+    created_at = UtcDateTime(required=True)
