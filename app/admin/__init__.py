@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import deliveries, routes  # noqa: E402,F401
+from app.admin import deliveries, routes, sla  # noqa: E402,F401

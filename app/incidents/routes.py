@@ -8,7 +8,7 @@ from app.incidents.choices import fill_assign_form, fill_filter_form, fill_incid
 from app.forms import ActionForm, CommentForm
 from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incident_queries, incidents
+from app.services import audit, incident_queries, incidents, sla
 from app.models import Incident
 from app.services.live import list_version, record_version
 from app.services.core import validation
@@ -28,7 +28,7 @@ def _int(name):
         return None
 
 
-FILTERS = ("q", "status", "severity", "assignee_id", "product_area_id")
+FILTERS = ("q", "status", "severity", "assignee_id", "product_area_id", "sla")
 
 
 def _listing():
@@ -40,6 +40,7 @@ def _listing():
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
         q=None if form.q.errors else (form.q.data or "")[:100], sort=form.sort.data or "newest",
+        sla=form.sla.data if form.sla.data in dict(form.sla.choices) else None,
         page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
     return dict(page=incident_queries.incident_rows(current_user, filters), form=form,
@@ -95,7 +96,7 @@ def _parts(incident):
     return dict(incident=incident, transitions=incidents.allowed_transitions(current_user, incident),
                 can_take=incidents.can_take(current_user, incident),
                 timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
-                transition_form=TransitionForm(), action_form=ActionForm())
+                transition_form=TransitionForm(), action_form=ActionForm(), sla=sla.clocks(incident))
 
 
 def _page(number, *, assign_form=None, comment_form=None):

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Incident, IncidentStatus, Role, SlaPolicy, SlaState, Ticket, TicketStatus, User
 from app.models.base import utcnow
+from app.services.core.errors import ValidationError
 from app.services.sla_clock import Calendar, TargetClock, intervals_in, measure, overall, parse_hours
 
 RUNNING = {
@@ -149,3 +150,18 @@ def track(record, now=None) -> Clocks | None:
                                  for c in found.targets):
         record.sla_check_at = now
     return found
+
+
+SLA_FILTERS = {
+    "attention": lambda model: model.sla_state.in_([SlaState.AT_RISK, SlaState.BREACHED]),
+    "breached": lambda model: model.sla_state == SlaState.BREACHED,
+    "on_track": lambda model: model.sla_state == SlaState.ON_TRACK,
+    "met": lambda model: model.sla_state == SlaState.MET,
+}
+
+
+def sla_filter(model, name: str):
+    """A WHERE clause for a list's SLA filter ("attention": at risk or breached); an unknown name is refused."""
+    if name not in SLA_FILTERS:
+        raise ValidationError({"sla": "Choose an SLA state from the list."})
+    return SLA_FILTERS[name](model)

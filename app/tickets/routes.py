@@ -5,7 +5,7 @@ from app import live
 from app.decorators import permission_required
 from app.forms import apply_errors
 from app.incidents.choices import fill_assign_form
-from app.services import attachments, audit, promotion, tickets
+from app.services import attachments, audit, promotion, sla, tickets
 from app.models import Ticket
 from app.services.core import validation
 from app.services.live import list_version, record_version
@@ -22,7 +22,7 @@ from app.tickets.forms import TicketForm
 from app.tickets.forms import TransitionForm
 
 FILTER_FIELDS = ("q", "status", "priority", "campaign_id", "issue_type_id", "assignee_id", "created_from",
-                 "created_to")
+                 "created_to", "sla")
 
 
 @bp.before_request
@@ -145,7 +145,8 @@ def _parts(ticket):
     """What the ticket page and its live fragment both show."""
     return dict(ticket=ticket, transitions=tickets.allowed_transitions(current_user, ticket),
                 can_take=tickets.can_take(current_user, ticket), timeline=audit.timeline("ticket", ticket.id),
-                comments=tickets.comments_for(ticket), transition_form=TransitionForm(), action_form=ActionForm())
+                comments=tickets.comments_for(ticket), transition_form=TransitionForm(), action_form=ActionForm(),
+                sla=sla.clocks(ticket))
 
 
 def _page(number, *, assign_form=None, transition_form=None, comment_form=None):
