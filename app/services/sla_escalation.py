@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Incident, Severity, SlaState, Source
 from app.models.base import utcnow
-from app.services import audit
+from app.services import audit, pagerduty
 from app.services.core.events import emit
 from app.services.core.records import apply_assignment, shown
 from app.services.sla import Clocks, clocks, kind_of, store
@@ -69,7 +69,8 @@ def escalate_breach(record, found: Clocks):
     if isinstance(record, Incident):
         if policy.raise_severity_on_breach:
             raise_severity(record, None, Source.SYSTEM)
-        page(record, "SLA breached", None, Source.SYSTEM)
+        page(record, f"SLA breached: {found.label(next(c for c in found.targets if c.state == SlaState.BREACHED))}"
+                     " target", None, Source.SYSTEM)
     elif record.assignee_id is None and policy.escalation_user is not None:
         apply_assignment(None, record, policy.escalation_user, Source.SYSTEM, "ticket")
 
@@ -87,9 +88,5 @@ def raise_severity(incident, actor, source) -> bool:
 
 
 def page(incident, reason, actor, source) -> bool:
-    """Page on-call about *incident* through the PagerDuty service, where Relay has one; False otherwise."""
-    try:
-        from app.services import pagerduty
-    except ImportError:
-        return False  # the PagerDuty bridge is not part of this install yet (README, Roadmap)
-    return bool(pagerduty.page_incident(incident.id, actor, reason, source))
+    """Page on-call about *incident* where its organization has PagerDuty paging set up; False otherwise."""
+    return pagerduty.page_incident(incident.id, actor, reason, source, commit=False)
