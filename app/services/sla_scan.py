@@ -9,6 +9,7 @@ no longer due when it is read again under the lock.
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.extensions import db
 from app.models import Incident, Ticket
@@ -48,15 +49,25 @@ def _refresh_one(model, record_id, now) -> bool:
         if record is None:
             db.session.rollback()
             return False
+        updated, held = record.updated_at, _escalated_fields(record)
         refresh(record, now)
         if record.sla_check_at is not None and record.sla_check_at <= now:
             record.sla_check_at = None  # never pick the same record up forever (a clock with no future)
+        if _escalated_fields(record) == held:
+            # A clock ticking is not an update: keep updated_at (stale reports, "recently updated") as it was.
+            record.updated_at = updated
+            flag_modified(record, "updated_at")
         db.session.commit()
         return True
     except Exception:
         db.session.rollback()
         log.exception("SLA refresh of %s %s failed; the next round tries again", model.__name__, record_id)
         return False
+
+
+def _escalated_fields(record):
+    """What a breach's escalation may change on a record (a change to these is a real update)."""
+    return getattr(record, "severity", None), record.assignee_id
 
 
 def on_change(event):

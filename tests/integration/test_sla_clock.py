@@ -147,10 +147,12 @@ def test_the_scan_warns_then_breaches_once_each(clock, people, db):
     tickets.reassign_ticket(people["manager"], ticket.number, people["staff"].id)
     # Critical: first response (the assignment) at once; resolve in 8 business hours, warning at 6.
     assert scan() == 0
+    updated = ticket.updated_at
     clock.move_to(at("2026-11-30 15:00"))
     assert scan() == 1 and scan() == 0
     db.session.refresh(ticket)
     assert ticket.sla_state == SlaState.AT_RISK
+    assert ticket.updated_at == updated  # a clock ticking is not an update to the ticket
     assert sla_events("ticket", ticket.id) == [("sla_at_risk", "resolve")]
     clock.move_to(at("2026-11-30 17:00"))
     assert scan() == 1 and scan() == 0
