@@ -45,6 +45,8 @@ class Config:
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
     TIMEZONE = env("TIMEZONE", "UTC")
     PER_PAGE = env_int("PER_PAGE", 25)
+    # Open incident and ticket pages, lists and the dashboard ask whether they changed this often (0: never).
+    LIVE_POLL_SECONDS = max(0, env_int("LIVE_POLL_SECONDS", 10))
 
     # Attachments live outside static/ and are served only through a permission-checked route.
     # local: files in ATTACHMENTS_DIR on this machine; database: in the database, for more than one node.

@@ -24,6 +24,7 @@ def create_app(config=None):
     register_template_helpers(app)
     register_commands(app)
     register_jobs(app)
+    register_sla(app)
     register_notifications(app)
     register_domain_rules(app)
     register_proxies(app)
@@ -135,6 +136,13 @@ def register_jobs(app):
     from app.jobs.timetable import TIMETABLE
 
     app.extensions["relay.jobs"] = TIMETABLE
+
+
+def register_sla(app):
+    """Keep every record's SLA clock current as it changes (before the notifiers read it)."""
+    from app.services import sla_scan
+
+    sla_scan.register()
 
 
 def register_notifications(app):

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from app.list_widgets import filter_field, pager
 from app.markdown import render_excerpt, render_markdown
 from app.services.attachments import attachments_of
+from app.services.sla_badge import badge_of
 from app.services.core.permissions import Permission, can
 
 SEVERITY_BADGES = {"sev1": "danger", "sev2": "warning", "sev3": "info", "sev4": "secondary"}
@@ -106,6 +107,16 @@ def ticket_status_tag(value):
     return _badge(f"rounded-pill text-bg-{value.badge}", None, value.label)
 
 
+def sla_tag(record):
+    """The SLA badge of a list row or card ("due in 12m", "at risk", "breached 3h ago", "met"); empty without one."""
+    if "sla_now" not in g:
+        g.sla_now = datetime.now(timezone.utc).replace(tzinfo=None)
+    shown = badge_of(record, g.sla_now)
+    if shown is None:
+        return ""
+    return _badge(f"text-bg-{shown.colour} sla-badge", "SLA", shown.text, icon(shown.icon) + " ")
+
+
 def path_for(endpoint):
     """url_for(endpoint) for a page that takes no arguments, built once: the navbar has a dozen."""
     paths = current_app.extensions.setdefault("relay.paths", {})
@@ -129,4 +140,5 @@ def register(app):
         app_name=app.config["APP_NAME"],
         severity_tag=severity_tag, status_tag=status_tag, priority_tag=priority_tag,
         ticket_status_tag=ticket_status_tag, icon=icon, path_for=path_for, filter_field=filter_field, pager=pager,
+        sla_tag=sla_tag,
     )

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import deliveries, routes, tokens, webhooks  # noqa: E402,F401
+from app.admin import deliveries, routes, sla, tokens, webhooks  # noqa: E402,F401

@@ -7,6 +7,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.blocks.sla import sla_text
 from app.blocks.text import escape, person
 from app.links import absolute_url
 from app.models import IncidentStatus, Severity
@@ -69,6 +70,7 @@ def incident_summary(incident):
         MarkdownTextObject(text=f"*Assignee*\n{person(incident.assignee)}"),
         MarkdownTextObject(text=f"*Product area*\n{escape(incident.product_area.name) if incident.product_area else '—'}"),
         MarkdownTextObject(text=f"*Reporter*\n{person(incident.reporter)}"),
+        MarkdownTextObject(text=f"*SLA*\n{sla_text(incident)}"),
     ]
     blocks = [HeaderBlock(text=f"{incident.reference}: {incident.title}"[:150]),
               SectionBlock(fields=fields)]
@@ -98,8 +100,9 @@ def action_buttons(incident):
 def incident_headline(incident):
     """The one-message headline in the incidents channel, linking to the incident's own channel."""
     where = f" · {CHANNEL_LINK}"
+    sla = f" · SLA {sla_text(incident)}" if incident.sla_state else ""
     text = (f"{STATUS_EMOJI[incident.status]} *<{incident_url(incident)}|{incident.reference}>* "
-            f"{escape(incident.title)} · {incident.severity.label} · {incident.status.label}{where}")
+            f"{escape(incident.title)} · {incident.severity.label} · {incident.status.label}{sla}{where}")
     return _message(text, [SectionBlock(text=MarkdownTextObject(text=text[:3000]))])
 
 

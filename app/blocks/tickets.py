@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 from slack_sdk.models.views import View
 
+from app.blocks.sla import sla_text
 from app.blocks.text import escape, person, slack_date
 from app.links import absolute_url
 from app.models import Priority, TicketStatus
@@ -27,6 +28,7 @@ PRIORITY_MARK = {Priority.CRITICAL: ":red_circle:", Priority.HIGH: ":large_yello
                  Priority.MEDIUM: ":large_blue_circle:", Priority.LOW: ":white_circle:"}
 
 STATUS_EMOJI = {TicketStatus.OPEN: ":large_blue_circle:", TicketStatus.IN_PROGRESS: ":large_orange_circle:",
+                TicketStatus.WAITING: ":hourglass_flowing_sand:",
                 TicketStatus.RESOLVED: ":large_green_circle:", TicketStatus.CLOSED: ":white_check_mark:"}
 
 
@@ -94,7 +96,7 @@ def buttons_for(ticket, actor=None):
         take = tickets.can_take(actor, ticket)
     wanted = {
         "ticket.assign_me": take,
-        "ticket.reassign": status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
+        "ticket.reassign": status.is_open
                            and (actor is None or can(actor, Permission.WORK)),
         "ticket.resolve": TicketStatus.RESOLVED in targets,
         "ticket.close": TicketStatus.CLOSED in targets,
@@ -124,7 +126,8 @@ def ticket_card(ticket):
               MarkdownTextObject(text=f"*Campaign*\n{escape(ticket.campaign.name) if ticket.campaign else '—'}"),
               MarkdownTextObject(text=f"*Issue type*\n{escape(ticket.issue_type.name) if ticket.issue_type else '—'}"),
               MarkdownTextObject(text=f"*Created*\n{slack_date(ticket.created_at)}"),
-              MarkdownTextObject(text=f"*Updated*\n{slack_date(ticket.updated_at)}")]
+              MarkdownTextObject(text=f"*Updated*\n{slack_date(ticket.updated_at)}"),
+              MarkdownTextObject(text=f"*SLA*\n{sla_text(ticket)}")]
     blocks = [HeaderBlock(text=f"{ticket.reference}: {ticket.title}"[:150]), SectionBlock(fields=fields)]
     if ticket.details:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=escape(ticket.details, 2900))))

@@ -37,6 +37,10 @@ class AssignForm(RelayForm):
     submit = SubmitField("Assign")
 
 
+SLA_CHOICES = [("", "Any SLA state"), ("attention", "At risk or breached"), ("breached", "Breached"),
+               ("on_track", "On track"), ("met", "Met")]
+
+
 class FilterForm(RelayForm):
     class Meta:
         csrf = False
@@ -46,6 +50,8 @@ class FilterForm(RelayForm):
     severity = SelectField("Severity", validators=[Optional()])
     assignee_id = SelectField("Assignee", validators=[Optional()])
     product_area_id = SelectField("Product area", validators=[Optional()])
+    sla = SelectField("SLA", choices=SLA_CHOICES, validators=[Optional()])
     sort = SelectField("Sort", choices=[("newest", "Newest"), ("oldest", "Oldest"),
-                                        ("severity", "Severity"), ("updated", "Recently updated")],
+                                        ("severity", "Severity"), ("updated", "Recently updated"),
+                                        ("due", "Due soonest")],
                        validators=[Optional()])

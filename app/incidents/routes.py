@@ -2,12 +2,15 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from app.forms import apply_errors
+from app import live
 from app.incidents import bp
 from app.incidents.choices import fill_assign_form, fill_filter_form, fill_incident_form
 from app.forms import ActionForm, CommentForm
 from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incident_queries, incidents
+from app.services import audit, incident_queries, incidents, sla
+from app.models import Incident
+from app.services.live import list_version, record_version
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 
@@ -25,8 +28,11 @@ def _int(name):
         return None
 
 
-@bp.route("/")
-def index():
+FILTERS = ("q", "status", "severity", "assignee_id", "product_area_id", "sla")
+
+
+def _listing():
+    """The incident list for the query string: its filter form, its page of rows and whether it is filtered."""
     form = fill_filter_form(FilterForm(request.args), current_user)
     form.validate()  # a field that does not validate is shown with its error and ignored
     filters = incident_queries.IncidentFilters(
@@ -34,12 +40,27 @@ def index():
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,
         assignee_id=_int("assignee_id"), product_area_id=_int("product_area_id"),
         q=None if form.q.errors else (form.q.data or "")[:100], sort=form.sort.data or "newest",
+        sla=form.sla.data if form.sla.data in dict(form.sla.choices) else None,
         page=validation.page_number(request.args.get("page")), per_page=current_app.config["PER_PAGE"],
     )
-    page = incident_queries.incident_rows(current_user, filters)
-    return render_template("incidents/index.html", page=page, form=form,
-                           filtered=any(request.args.get(k) for k in ("q", "status", "severity",
-                                                                      "assignee_id", "product_area_id")))
+    return dict(page=incident_queries.incident_rows(current_user, filters), form=form,
+                filtered=any(request.args.get(k) for k in FILTERS))
+
+
+def _list_etag():
+    return live.etag("incidents?" + live.query_key(), list_version(current_user, Incident))
+
+
+@bp.route("/")
+def index():
+    poller = live.poller(url_for("incidents.live_list", **request.args), _list_etag())
+    return render_template("incidents/index.html", **_listing(), live=poller)
+
+
+@bp.route("/live")
+def live_list():
+    """The rows of the incident list for the same query string, or 304 if none changed."""
+    return live.fragment(_list_etag(), "incidents/_results.html", _listing)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -62,24 +83,44 @@ def new():
 
 @bp.route("/<int:number>")
 def detail(number):
-    return _page(incidents.get_incident(current_user, number))
+    return _page(number)
 
 
-def _page(incident, *, assign_form=None, comment_form=None):
+def _etag(number):
+    """The ETag of what an incident's page shows now (taken before the page reads the record)."""
+    return live.etag(f"incident/{number}", record_version(current_user, Incident, number))
+
+
+def _parts(incident):
+    """What the incident page and its live fragment both show."""
+    return dict(incident=incident, transitions=incidents.allowed_transitions(current_user, incident),
+                can_take=incidents.can_take(current_user, incident),
+                timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
+                transition_form=TransitionForm(), action_form=ActionForm(), sla=sla.clocks(incident))
+
+
+def _page(number, *, assign_form=None, comment_form=None):
     """The incident's page; a refused form comes back with its input and the reason at its field."""
+    live_poller = live.poller(url_for("incidents.live_parts", number=number), _etag(number))
+    incident = incidents.get_incident(current_user, number)
     assign_form = fill_assign_form(assign_form or AssignForm(assignee_id=str(incident.assignee_id or "")),
                                    current_user, incident)
-    return render_template(
-        "incidents/detail.html", incident=incident,
-        transitions=incidents.allowed_transitions(current_user, incident),
-        can_take=incidents.can_take(current_user, incident),
-        timeline=audit.timeline("incident", incident.id), comments=incidents.comments_for(incident),
-        transition_form=TransitionForm(), assign_form=assign_form, comment_form=comment_form or CommentForm(),
-        action_form=ActionForm())
+    return render_template("incidents/detail.html", **_parts(incident), live=live_poller,
+                           assign_form=assign_form, comment_form=comment_form or CommentForm())
+
+
+@bp.route("/<int:number>/live")
+def live_parts(number):
+    """The changing parts of an incident's page, or 304 if the browser's copy is current."""
+    if request.args.get("parts") == "none":  # the edit page only wants to know whether it changed
+        return live.fragment(_etag(number), None, None)
+    return live.fragment(_etag(number), "incidents/live.html",
+                         lambda: _parts(incidents.get_incident(current_user, number)))
 
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])
 def edit(number):
+    live_poller = live.poller(url_for("incidents.live_parts", number=number, parts="none"), _etag(number))
     incident = incidents.get_incident(current_user, number)
     form = fill_incident_form(IncidentForm(obj=incident, severity=incident.severity.value,
                                            product_area_id=str(incident.product_area_id or ""),
@@ -98,7 +139,7 @@ def edit(number):
         else:
             flash("Incident updated.", "success")
             return redirect(url_for("incidents.detail", number=number))
-    return render_template("incidents/form.html", form=form, incident=incident,
+    return render_template("incidents/form.html", form=form, incident=incident, live=live_poller,
                            title=f"Edit {incident.reference}")
 
 
@@ -123,7 +164,7 @@ def _submit(number, form, name, success, action):
         else:
             flash(success, "success")
             return redirect(url_for("incidents.detail", number=number))
-    return _page(incidents.get_incident(current_user, number), **{name: form})
+    return _page(number, **{name: form})
 
 
 @bp.route("/<int:number>/transition", methods=["POST"])

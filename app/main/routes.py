@@ -1,6 +1,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
+from app import live
 from app.extensions import login_manager
 from app.forms import apply_errors
 from app.main import bp
@@ -9,6 +10,7 @@ from app.models import Incident
 from app.extensions import db
 from app.services import references
 from app.services.dashboard import overview
+from app.services.live import dashboard_version
 from app.services.core.errors import ValidationError
 from app.services.profile import change_password, update_profile
 from app.services.sessions import user_for_session
@@ -23,7 +25,19 @@ def load_user(session_id):
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("main/index.html", overview=overview(current_user))
+    poller = live.poller(url_for("main.live_dashboard"), _dashboard_etag())
+    return render_template("main/index.html", overview=overview(current_user), live=poller)
+
+
+def _dashboard_etag():
+    return live.etag("dashboard", dashboard_version(current_user))
+
+
+@bp.route("/dashboard/live")
+@login_required
+def live_dashboard():
+    """The dashboard's numbers and latest incidents, or 304 if none changed."""
+    return live.fragment(_dashboard_etag(), "main/_dashboard.html", lambda: {"overview": overview(current_user)})
 
 
 @bp.route("/favicon.ico")

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models.base import enum_column, utcnow
 from app.models.organization import Organization
 from app.models.product_area import ProductArea
+from app.models.sla import SlaState
 from app.models.user import User
 
 
@@ -60,6 +61,7 @@ class Incident(db.Model):
         Index("ix_incidents_org_created", "org_id", "created_at"),
         # Covers the dashboard's counts of open incidents by severity, mine and unassigned.
         Index("ix_incidents_status_severity_assignee", "status", "severity", "assignee_id", "org_id"),
+        Index("ix_incidents_sla", "sla_state", "sla_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +84,11 @@ class Incident(db.Model):
     mitigated_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The SLA clock's answer, kept current by services/sla.py: the state, the earliest open deadline,
+    # and when the state next changes by itself (what the breach scan looks for).
+    sla_state: Mapped[SlaState | None] = mapped_column(enum_column(SlaState))
+    sla_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    sla_check_at: Mapped[datetime | None] = mapped_column(index=True)
 
     org: Mapped[Organization] = relationship()
     product_area: Mapped[ProductArea | None] = relationship()

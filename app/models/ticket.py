@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from app.extensions import db
 from app.models.base import enum_column, utcnow
 from app.models.campaign import Campaign, IssueType
+from app.models.sla import SlaState
 from app.models.incident import Incident
 from app.models.organization import Organization
 from app.models.user import User
@@ -42,6 +43,7 @@ class Priority(enum.Enum):
 class TicketStatus(enum.Enum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
+    WAITING = "waiting_on_customer"  # staff wait for the reporter; the SLA clock pauses
     RESOLVED = "resolved"
     CLOSED = "closed"
 
@@ -51,14 +53,15 @@ class TicketStatus(enum.Enum):
 
     @property
     def badge(self):
-        return {"open": "primary", "in_progress": "warning", "resolved": "success", "closed": "secondary"}[self.value]
+        return {"open": "primary", "in_progress": "warning", "waiting_on_customer": "info", "resolved": "success",
+                "closed": "secondary"}[self.value]
 
     @property
     def is_open(self):
         return self in OPEN_TICKET_STATUSES
 
 
-OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS)
+OPEN_TICKET_STATUSES = (TicketStatus.OPEN, TicketStatus.IN_PROGRESS, TicketStatus.WAITING)
 
 
 class Ticket(db.Model):
@@ -68,6 +71,7 @@ class Ticket(db.Model):
         Index("ix_tickets_org_status", "org_id", "status"),
         Index("ix_tickets_org_created", "org_id", "created_at"),
         Index("ix_tickets_status_priority", "status", "priority"),
+        Index("ix_tickets_sla", "sla_state", "sla_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +96,11 @@ class Ticket(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The SLA clock's answer, kept current by services/sla.py: the state, the earliest open deadline,
+    # and when the state next changes by itself (what the breach scan looks for).
+    sla_state: Mapped[SlaState | None] = mapped_column(enum_column(SlaState))
+    sla_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    sla_check_at: Mapped[datetime | None] = mapped_column(index=True)
 
     org: Mapped[Organization] = relationship()
     campaign: Mapped[Campaign | None] = relationship()

@@ -6,7 +6,7 @@ import threading
 from app.extensions import db
 from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
-from app.services import audit_seal
+from app.services import audit_seal, sla_scan
 
 log = logging.getLogger("relay.worker")
 
@@ -25,10 +25,11 @@ class Worker:
         self.stopping.set()
 
     def tick(self) -> int:
-        """One round: run the scheduled jobs that are due, seal the audit trail if due, then deliver."""
+        """One round: run the scheduled jobs that are due, the SLA breach scan, seal the audit trail if due, then deliver."""
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()
+                sla_scan.scan()
                 audit_seal.seal_if_due()
                 return deliver_due(should_stop=self.stopping.is_set)
             except Exception:

@@ -10,12 +10,14 @@ from app.services import search
 from app.services.core import validation
 from app.services.core.pages import rows_page
 from app.services.core.permissions import visible_filter
+from app.services.sla import sla_filter
 
 SORTS = {
     "newest": (Incident.created_at.desc(), Incident.id.desc()),
     "oldest": (Incident.created_at.asc(), Incident.id.asc()),
     "severity": (Incident.severity.asc(), Incident.created_at.desc()),
     "updated": (Incident.updated_at.desc(), Incident.id.desc()),
+    "due": (Incident.sla_due_at.is_(None), Incident.sla_due_at.asc(), Incident.id.asc()),
 }
 
 
@@ -31,6 +33,7 @@ class IncidentFilters:
     assignee_id: int | None = None
     product_area_id: int | None = None
     q: str | None = None
+    sla: str | None = None
     sort: str = "newest"
     page: int = 1
     per_page: int = 25
@@ -49,6 +52,8 @@ def _filtered(actor: User, filters: IncidentFilters):
         query = query.where(Incident.assignee_id == filters.assignee_id)
     if filters.product_area_id:
         query = query.where(Incident.product_area_id == filters.product_area_id)
+    if filters.sla:
+        query = query.where(sla_filter(Incident, filters.sla))
     if filters.q and filters.q.strip():
         query = query.where(search.matching(Incident, filters.q, Incident.title, Incident.description))
     return query
@@ -71,6 +76,7 @@ def list_incidents(actor: User, filters: IncidentFilters):
 
 Assignee = aliased(User)
 ROW = (Incident.id, Incident.number, Incident.title, Incident.severity, Incident.status, Incident.created_at,
+       Incident.sla_state, Incident.sla_due_at,
        ProductArea.name.label("area"), Assignee.display_name.label("assignee"), Organization.name.label("org"))
 ROW_JOINS = ((ProductArea, ProductArea.id == Incident.product_area_id, True),
              (Assignee, Assignee.id == Incident.assignee_id, True),

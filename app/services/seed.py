@@ -5,6 +5,8 @@ from app.extensions import db
 from app.models import Campaign, IssueType, Organization, Priority, ProductArea, Role, Ticket, TicketStatus, User
 from app.models import Source, next_number
 from app.services import audit
+from app.services.sla import track
+from app.services.sla_policies import ensure_default_policy
 
 DEMO_ORGS = [
     ("Relay Support", "relay", True),
@@ -67,6 +69,7 @@ def _seed_tickets(users, log):
         db.session.add(ticket)
         db.session.flush()
         audit.record(ticket, "created", users[reporter], Source.SYSTEM, new=f"{priority.label}: {title}")
+        track(ticket)
         created += 1
         log(f"  created ticket {title}")
     return created
@@ -102,6 +105,11 @@ def seed_demo(log=print) -> int:
             created += 1
             log(f"  created product area {name}")
     created += _seed_ticket_options(log)
+    policy = ensure_default_policy()
+    if policy.manager_id is None:
+        policy.manager = users["manager@example.com"]
+        created += 1
+        log(f"  SLA policy {policy.name}: manager {policy.manager.email}")
     created += _seed_tickets(users, log)
     db.session.commit()
     return created

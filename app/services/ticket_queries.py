@@ -13,6 +13,7 @@ from app.services.core import validation
 from app.services.core.errors import ValidationError
 from app.services.core.pages import rows_page
 from app.services.core.permissions import Permission, require, visible_filter
+from app.services.sla import sla_filter
 
 SCOPES = ("all", "mine", "raised", "assigned")
 PRIORITY_RANK = case({p.value: p.rank for p in Priority}, value=Ticket.priority)
@@ -21,6 +22,7 @@ SORTS = {
     "newest": (Ticket.created_at.desc(), Ticket.id.desc()),
     "oldest": (Ticket.created_at.asc(), Ticket.id.asc()),
     "updated": (Ticket.updated_at.desc(), Ticket.id.desc()),
+    "due": (Ticket.sla_due_at.is_(None), Ticket.sla_due_at.asc(), Ticket.id.asc()),
 }
 
 
@@ -35,6 +37,7 @@ class TicketFilters:
     created_from: date | str | None = None
     created_to: date | str | None = None
     q: str | None = None
+    sla: str | None = None
     sort: str = "newest"
     page: int = 1
     per_page: int = 25
@@ -71,6 +74,8 @@ def _filtered(actor: User, filters: TicketFilters):
         query = query.where(Ticket.created_at >= datetime.combine(start, datetime.min.time()))
     if end:
         query = query.where(Ticket.created_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+    if filters.sla:
+        query = query.where(sla_filter(Ticket, filters.sla))
     if filters.q and filters.q.strip():
         query = query.where(search.matching(Ticket, filters.q, Ticket.title, Ticket.details))
     return query
@@ -96,7 +101,7 @@ def list_tickets(actor: User, filters: TicketFilters):
 
 Assignee = aliased(User)
 ROW = (Ticket.id, Ticket.number, Ticket.title, Ticket.priority, Ticket.status, Ticket.created_at,
-       Campaign.name.label("campaign"), IssueType.name.label("issue_type"),
+       Ticket.sla_state, Ticket.sla_due_at, Campaign.name.label("campaign"), IssueType.name.label("issue_type"),
        Assignee.display_name.label("assignee"), Organization.name.label("org"))
 ROW_JOINS = ((Campaign, Campaign.id == Ticket.campaign_id, True), (IssueType, IssueType.id == Ticket.issue_type_id, True),
              (Assignee, Assignee.id == Ticket.assignee_id, True), (Organization, Organization.id == Ticket.org_id, False))

@@ -211,12 +211,22 @@ def _add_comment(actor, ticket, body, source):
     db.session.flush()
     audit.record(ticket, "commented", actor, source, new=body[:200])
     emit("ticket.commented", ticket, actor, source, comment=comment)
+    if ticket.status == TicketStatus.WAITING and actor.id == ticket.reporter_id:
+        _customer_replied(actor, ticket, source)
     return comment
 
 
+def _customer_replied(reporter, ticket, source):
+    """The reporter answered a ticket waiting on them: it goes back to in progress, and its clock runs again."""
+    ticket.status = TicketStatus.IN_PROGRESS
+    audit.record(ticket, "status_changed", reporter, source, field="status", old=TicketStatus.WAITING,
+                 new=TicketStatus.IN_PROGRESS)
+    emit("ticket.status_changed", ticket, reporter, source, old=TicketStatus.WAITING, new=TicketStatus.IN_PROGRESS)
+
+
 def comment_on_ticket(actor: User, number: int, body, *, source=Source.WEB) -> Comment:
-    """Add a comment from *actor* to a ticket they can see."""
-    ticket = load_ticket(actor, number)
+    """Add a comment from *actor* to a ticket they can see (the reporter's answer ends waiting on customer)."""
+    ticket = load_ticket(actor, number, for_update=True)
     require(actor, Permission.RAISE)
     comment = _add_comment(actor, ticket, validation.text(body, "body", max_length=COMMENT_MAX, label="Comment"),
                            source)

@@ -3,7 +3,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, SubmitFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import RelayForm
-from app.incidents.forms import SEVERITY_CHOICES
+from app.incidents.forms import SEVERITY_CHOICES, SLA_CHOICES
 from app.models import Priority
 from app.services.tickets import COMMENT_MAX, DETAILS_MAX, NOTES_MAX, TITLE_MAX, URL_MAX
 
@@ -64,5 +64,7 @@ class FilterForm(RelayForm):
     assignee_id = SelectField("Assignee", validators=[Optional()])
     created_from = DateField("Raised from", validators=[Optional()])
     created_to = DateField("Raised until", validators=[Optional()])
+    sla = SelectField("SLA", choices=SLA_CHOICES, validators=[Optional()])
     sort = SelectField("Sort", choices=[("newest", "Newest"), ("oldest", "Oldest"), ("priority", "Priority"),
-                                        ("updated", "Recently updated")], validators=[Optional()])
+                                        ("updated", "Recently updated"), ("due", "Due soonest")],
+                       validators=[Optional()])

@@ -1,11 +1,14 @@
 from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
+from app import live
 from app.decorators import permission_required
 from app.forms import apply_errors
 from app.incidents.choices import fill_assign_form
-from app.services import attachments, audit, promotion, tickets
+from app.services import attachments, audit, promotion, sla, tickets
+from app.models import Ticket
 from app.services.core import validation
+from app.services.live import list_version, record_version
 from app.services.core.errors import InvalidTransition, ValidationError
 from app.services.core.permissions import Permission
 from app.services.uploads import safe_filename
@@ -19,7 +22,7 @@ from app.tickets.forms import TicketForm
 from app.tickets.forms import TransitionForm
 
 FILTER_FIELDS = ("q", "status", "priority", "campaign_id", "issue_type_id", "assignee_id", "created_from",
-                 "created_to")
+                 "created_to", "sla")
 
 
 @bp.before_request
@@ -40,26 +43,47 @@ def _filters(scope):
                                per_page=current_app.config["PER_PAGE"])
 
 
-def _listing(scope, template):
+def _listing(scope):
     form, filters = _filters(scope)
     try:
         page = ticket_rows(current_user, filters)
     except ValidationError as error:
         apply_errors(form, error)
         page = None
-    return render_template(template, page=page, form=form, scope=filters.scope,
-                           filtered=any(request.args.get(k) for k in FILTER_FIELDS))
+    return dict(page=page, form=form, scope=filters.scope, filtered=any(request.args.get(k) for k in FILTER_FIELDS))
+
+
+def _list_etag(scope):
+    return live.etag(f"tickets/{scope}?" + live.query_key(), list_version(current_user, Ticket))
+
+
+def _list_page(scope, live_endpoint):
+    poller = live.poller(url_for(live_endpoint, **request.args), _list_etag(scope))
+    return render_template("tickets/index.html", **_listing(scope), live=poller)
 
 
 @bp.route("/")
 @permission_required(Permission.WORK)
 def index():
-    return _listing("all", "tickets/index.html")
+    return _list_page("all", "tickets.live_list")
 
 
 @bp.route("/mine")
 def mine():
-    return _listing("mine", "tickets/index.html")
+    return _list_page("mine", "tickets.live_mine")
+
+
+@bp.route("/live")
+@permission_required(Permission.WORK)
+def live_list():
+    """The rows of All tickets for the same query string, or 304 if none changed."""
+    return live.fragment(_list_etag("all"), "tickets/_results.html", lambda: _listing("all"))
+
+
+@bp.route("/mine/live")
+def live_mine():
+    """The rows of My tickets for the same query string, or 304 if none changed."""
+    return live.fragment(_list_etag("mine"), "tickets/_results.html", lambda: _listing("mine"))
 
 
 @bp.route("/export.csv")
@@ -109,24 +133,45 @@ def new():
 
 @bp.route("/<int:number>")
 def detail(number):
-    return _page(tickets.get_ticket(current_user, number))
+    return _page(number)
 
 
-def _page(ticket, *, assign_form=None, transition_form=None, comment_form=None):
+def _etag(number):
+    """The ETag of what a ticket's page shows now (taken before the page reads the record)."""
+    return live.etag(f"ticket/{number}", record_version(current_user, Ticket, number))
+
+
+def _parts(ticket):
+    """What the ticket page and its live fragment both show."""
+    return dict(ticket=ticket, transitions=tickets.allowed_transitions(current_user, ticket),
+                can_take=tickets.can_take(current_user, ticket), timeline=audit.timeline("ticket", ticket.id),
+                comments=tickets.comments_for(ticket), transition_form=TransitionForm(), action_form=ActionForm(),
+                sla=sla.clocks(ticket))
+
+
+def _page(number, *, assign_form=None, transition_form=None, comment_form=None):
     """The ticket's page; a refused form comes back with its input and the reason at its field."""
+    live_poller = live.poller(url_for("tickets.live_parts", number=number), _etag(number))
+    ticket = tickets.get_ticket(current_user, number)
     assign_form = fill_assign_form(assign_form or AssignForm(assignee_id=str(ticket.assignee_id or "")),
                                    current_user, ticket)
     return render_template(
-        "tickets/detail.html", ticket=ticket, transitions=tickets.allowed_transitions(current_user, ticket),
-        can_take=tickets.can_take(current_user, ticket),
-        timeline=audit.timeline("ticket", ticket.id), comments=tickets.comments_for(ticket),
-        transition_form=transition_form or TransitionForm(), assign_form=assign_form,
-        comment_form=comment_form or CommentForm(),
-        promote_form=fill_promote_form(PromoteForm()), action_form=ActionForm())
+        "tickets/detail.html", **dict(_parts(ticket), transition_form=transition_form or TransitionForm()),
+        live=live_poller, assign_form=assign_form, comment_form=comment_form or CommentForm(),
+        promote_form=fill_promote_form(PromoteForm()))
+
+
+@bp.route("/<int:number>/live")
+def live_parts(number):
+    """The changing parts of a ticket's page, or 304 if the browser's copy is current."""
+    if request.args.get("parts") == "none":  # the edit page only wants to know whether it changed
+        return live.fragment(_etag(number), None, None)
+    return live.fragment(_etag(number), "tickets/live.html", lambda: _parts(tickets.get_ticket(current_user, number)))
 
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])
 def edit(number):
+    live_poller = live.poller(url_for("tickets.live_parts", number=number, parts="none"), _etag(number))
     ticket = tickets.get_ticket(current_user, number)
     form = fill_ticket_form(TicketForm(obj=ticket, priority=ticket.priority.value,
                                        campaign_id=str(ticket.campaign_id or ""),
@@ -141,7 +186,8 @@ def edit(number):
         else:
             flash("Ticket updated.", "success")
             return redirect(url_for("tickets.detail", number=number))
-    return render_template("tickets/form.html", form=form, ticket=ticket, title=f"Edit {ticket.reference}")
+    return render_template("tickets/form.html", form=form, ticket=ticket, live=live_poller,
+                           title=f"Edit {ticket.reference}")
 
 
 def _act(number, form, action, success, keep=None):
@@ -167,7 +213,7 @@ def _act(number, form, action, success, keep=None):
         errors = [e for field in form for e in field.errors]
         flash(" ".join(errors) or "That form was out of date. Please try again.", "warning")
         return redirect(url_for("tickets.detail", number=number))
-    return _page(tickets.get_ticket(current_user, number), **{name: form})
+    return _page(number, **{name: form})
 
 
 @bp.route("/<int:number>/transition", methods=["POST"])

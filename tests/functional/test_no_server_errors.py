@@ -15,6 +15,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import AnyConverter
 
 from app.models import Attachment, Delivery, Role
+from app.services import sla_policies
 
 HOSTILE = {
     "nul": "a\x00b",
@@ -111,8 +112,10 @@ def world(app, db, factory):
     delivery = Delivery(channel="email", kind="test", recipient="a@example.com",
                         payload={"subject": "s", "text": "t"}, dedup_key="fuzz")
     db.session.add(delivery)
+    policy = sla_policies.ensure_default_policy()
     db.session.commit()
     return {"number": {"incidents": incident.number, "tickets": ticket.number}, "user_id": other.id,
+            "policy_id": policy.id,
             "option_id": 1, "delivery_id": delivery.id, "attachment_id": 1, "org_id": customer.id, "admin": admin}
 
 

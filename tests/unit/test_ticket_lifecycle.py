@@ -13,6 +13,10 @@ from app.services.core.errors import Forbidden, InvalidTransition, NotFound, Val
 ALLOWED = {
     (S.OPEN, S.IN_PROGRESS): Role.RESPONDER,
     (S.IN_PROGRESS, S.RESOLVED): Role.RESPONDER,
+    (S.OPEN, S.WAITING): Role.RESPONDER,
+    (S.IN_PROGRESS, S.WAITING): Role.RESPONDER,
+    (S.WAITING, S.IN_PROGRESS): Role.RESPONDER,
+    (S.WAITING, S.RESOLVED): Role.RESPONDER,
     (S.RESOLVED, S.CLOSED): Role.MANAGER,
     (S.RESOLVED, S.OPEN): Role.RESPONDER,
     (S.CLOSED, S.OPEN): Role.RESPONDER,

@@ -108,7 +108,8 @@ def test_export_follows_the_filter_and_defuses_formulas(world):
 
 def test_summary(world, factory):
     summary = ticket_summary(world["staff"])
-    assert summary.by_status == {TicketStatus.OPEN: 2, TicketStatus.IN_PROGRESS: 1, TicketStatus.RESOLVED: 0,
+    assert summary.by_status == {TicketStatus.OPEN: 2, TicketStatus.IN_PROGRESS: 1, TicketStatus.WAITING: 0,
+                                 TicketStatus.RESOLVED: 0,
                                  TicketStatus.CLOSED: 1}
     assert summary.by_priority == {Priority.LOW: 1, Priority.MEDIUM: 0, Priority.HIGH: 1, Priority.CRITICAL: 1}
     assert summary.urgent_unassigned == 2

@@ -1,5 +1,5 @@
 """Email: the SMTP transport, composing messages, and who hears what."""
-from app.notifications.email import incidents, tickets, transport
+from app.notifications.email import incidents, sla, tickets, transport
 from app.outbox import registry
 from app.services.core import events
 
@@ -12,6 +12,8 @@ SUBSCRIBERS = (
     (("ticket.assigned",), tickets.ticket_assigned),
     (("ticket.status_changed",), tickets.ticket_status_changed),
     (("ticket.commented",), tickets.ticket_commented),
+    (("incident.sla_at_risk", "ticket.sla_at_risk"), sla.at_risk),
+    (("incident.sla_breached", "ticket.sla_breached"), sla.breached),
 )
 
 

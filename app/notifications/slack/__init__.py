@@ -1,5 +1,5 @@
 """Outbound Slack: the deliverer, and the subscribers that post about incidents, tickets and accounts."""
-from app.notifications.slack import accounts, deliver, escalations, incidents, postmortems, tickets
+from app.notifications.slack import accounts, deliver, escalations, incidents, postmortems, sla, tickets
 from app.outbox import registry
 from app.services.core import events
 
@@ -16,6 +16,8 @@ SUBSCRIBERS = (
     (("incident.status_changed", "incident.assigned"), escalations.incident_changed),
     (("incident.page_failed",), escalations.page_failed),
     (("incident.pagerduty_noted",), escalations.pagerduty_noted),
+    (("incident.sla_at_risk", "ticket.sla_at_risk"), sla.at_risk),
+    (("incident.sla_breached", "ticket.sla_breached"), sla.breached),
 )
 
 

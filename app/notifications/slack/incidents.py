@@ -94,6 +94,10 @@ def _line(event):
         return f"{who} changed {', '.join(f.replace('_', ' ') for f in data['changes'])}."
     if event.name == "incident.commented":
         return f"{who} commented: {escape(data['comment'].body[:200])}"
+    if event.name == "incident.sla_at_risk":
+        return f":large_yellow_circle: The {escape(data['label'].lower())} target is at risk."
+    if event.name == "incident.sla_breached":
+        return f":red_circle: The {escape(data['label'].lower())} target was breached."
     return f"{who}: {escape(event.name)}"
 
 

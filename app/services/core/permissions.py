@@ -16,6 +16,8 @@ class Permission(enum.Enum):
     VIEW_ANALYTICS = "view_analytics"
     DELETE = "delete"
     MANAGE_USERS = "manage_users"
+    MANAGE_SLAS = "manage_slas"
+    ESCALATE = "escalate"            # raise severity, page, notify by hand, with a reason
 
 
 # The permission matrix (README "Roles and permissions" is generated from this table).
@@ -26,11 +28,13 @@ MINIMUM_ROLE = {
     Permission.VIEW_ANALYTICS: Role.MANAGER,
     Permission.DELETE: Role.ADMIN,
     Permission.MANAGE_USERS: Role.ADMIN,
+    Permission.MANAGE_SLAS: Role.ADMIN,
+    Permission.ESCALATE: Role.MANAGER,
 }
 
 
 # Managing accounts spans every tenant, so only the provider's admins may do it.
-PROVIDER_ONLY = {Permission.MANAGE_USERS}
+PROVIDER_ONLY = {Permission.MANAGE_USERS, Permission.MANAGE_SLAS}
 
 
 def can(user: User, permission: Permission) -> bool:

@@ -1,0 +1,37 @@
+"""What an open page polls: a cheap version of what it shows, so an unchanged page costs one small query."""
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuditHead, Incident
+from app.services.core.errors import NotFound
+from app.services.core.permissions import can_see, visible_filter
+
+
+def record_version(actor, model, number: int) -> str:
+    """The version of one incident or ticket *actor* may see: its last change and its timeline's length.
+
+    One query on two primary-key lookups; another organization's record is NotFound, as on its page.
+    """
+    subject_type = model.__tablename__.rstrip("s")
+    last_event = (select(AuditHead.seq)
+                  .where(AuditHead.subject_type == subject_type, AuditHead.subject_id == model.id)
+                  .scalar_subquery())
+    row = db.session.execute(
+        select(model.org_id, model.reporter_id, model.updated_at, last_event).where(model.number == number)
+    ).one_or_none()
+    if row is None or not can_see(actor, row):
+        raise NotFound(f"{model.__name__} {model.PREFIX}-{number} was not found.")
+    return f"{row.updated_at.isoformat()}/{row[3] or 0}"
+
+
+def list_version(actor, model) -> str:
+    """The version of every *model* row *actor* may see: the newest change and how many rows (deletions)."""
+    newest, total = db.session.execute(
+        select(func.max(model.updated_at), func.count()).select_from(model).where(visible_filter(actor, model))
+    ).one()
+    return f"{newest.isoformat() if newest else '-'}/{total}"
+
+
+def dashboard_version(actor) -> str:
+    """The dashboard shows incidents only."""
+    return list_version(actor, Incident)

@@ -1,0 +1,137 @@
+"""Ticket analytics: opened against resolved per week, the backlog and its age, resolution and first-response times.
+
+Resolution time: raised to resolved (a reopen clears it, so the last resolution counts).
+First response: raised to the first comment by someone other than the reporter.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select
+
+from app.extensions import db
+from app.models import OPEN_TICKET_STATUSES, Campaign, Comment, IssueType, Organization, Priority, Ticket, User
+from app.models.base import utcnow
+from app.models.sql import week_start
+from app.services.analytics import Column, Table, WeeklyChart, _named, weeks_between
+from app.services.analytics_filters import Scope
+from app.services.core.permissions import Permission, require, visible_filter
+from app.services.report_stats import Group, grouped
+
+TOP_ORGANIZATIONS = 10
+AGES = [("under_1d", "Under a day", 1), ("1_7d", "1 to 7 days", 7), ("7_30d", "7 to 30 days", 30),
+        ("over_30d", "Over 30 days", None)]
+TIME_COLUMNS = [Column("count", "Resolved", "count"), Column("median", "Median", "duration"),
+                Column("p90", "p90", "duration")]
+
+
+@dataclass
+class TicketReport:
+    scope: Scope
+    opened: int
+    tables: dict[str, Table]
+    weekly: WeeklyChart
+
+
+def _visible(actor, scope):
+    where = [visible_filter(actor, Ticket)]
+    if scope.org_id:
+        where.append(Ticket.org_id == scope.org_id)
+    return where
+
+
+def _priorities(found):
+    return [(p, p.label) for p in Priority]
+
+
+def ticket_report(actor: User, scope: Scope, now: datetime | None = None) -> TicketReport:
+    """Everything the ticket analytics page shows for *scope* (its product area does not apply to tickets)."""
+    require(actor, Permission.VIEW_ANALYTICS)
+    now = now or utcnow()
+    visible = _visible(actor, scope)
+    raised = visible + [Ticket.created_at >= scope.start, Ticket.created_at < scope.end]
+    # One pass over the period's tickets for every resolution-time grouping and the organizations.
+    found = grouped(raised, Ticket.created_at, {"resolution": Ticket.resolved_at},
+                    {"priority": Ticket.priority, "campaign": Ticket.campaign_id, "issue_type": Ticket.issue_type_id,
+                     "organization": Ticket.org_id})
+    weekly = _weekly(visible, scope)
+    tables = {
+        "ticket_weekly": Table("ticket_weekly", "Tickets opened and resolved per week",
+                               [Column("week", "Week of", "date"), Column("opened", "Opened", "count"),
+                                Column("resolved", "Resolved", "count")],
+                               [(w, weekly.values.get((w, "opened"), 0), weekly.values.get((w, "resolved"), 0))
+                                for w in weekly.weeks]),
+        **_backlog(visible, now),
+        "resolution_by_priority": _times("resolution_by_priority", "Resolution time per priority", "Priority",
+                                         found["priority"], _priorities),
+        "resolution_by_campaign": _times("resolution_by_campaign", "Resolution time per campaign", "Campaign",
+                                         found["campaign"], _named(Campaign, Campaign.name, "No campaign")),
+        "resolution_by_issue_type": _times("resolution_by_issue_type", "Resolution time per issue type", "Issue type",
+                                           found["issue_type"], _named(IssueType, IssueType.name, "No issue type")),
+        "first_response": _first_response(raised),
+        "top_organizations": _top_organizations(found["organization"]),
+    }
+    return TicketReport(scope, sum(r[1] for r in tables["ticket_weekly"].rows), tables, weekly)
+
+
+def _weekly(visible, scope):
+    values = {}
+    for key, column in (("opened", Ticket.created_at), ("resolved", Ticket.resolved_at)):
+        week = week_start(column).label("week")
+        rows = db.session.execute(select(week, func.count()).where(*visible, column >= scope.start, column < scope.end)
+                                  .group_by(week))
+        for monday, n in rows:
+            values[(date.fromisoformat(str(monday)[:10]), key)] = n
+    return WeeklyChart(weeks_between(scope.start, scope.end), [("opened", "Opened"), ("resolved", "Resolved")], values)
+
+
+def _backlog(visible, now):
+    """Open tickets now, per priority and per age, in one pass."""
+    age = func.julianday(now) - func.julianday(Ticket.created_at) if db.session.get_bind().dialect.name == "sqlite" \
+        else func.extract("epoch", now - Ticket.created_at) / 86400
+    bucket = case(*[(age < days, key) for key, _, days in AGES if days], else_=AGES[-1][0])
+    found = grouped(visible + [Ticket.status.in_(OPEN_TICKET_STATUSES)], Ticket.created_at, {"age": now},
+                    {"priority": Ticket.priority, "age": bucket})
+    rows = []
+    for priority in Priority:
+        spread = found["priority"].get(priority, Group())["age"]
+        rows.append((priority.label, spread.count, spread.median, spread.p90, spread.longest))
+    return {
+        "backlog": Table("backlog", "Backlog now, per priority",
+                         [Column("priority", "Priority"), Column("open", "Open", "count"),
+                          Column("median_age", "Median age", "duration"), Column("p90_age", "p90 age", "duration"),
+                          Column("oldest", "Oldest", "duration")], rows,
+                         note="Open or in progress now, whatever the period."),
+        "backlog_age": Table("backlog_age", "Backlog by age", [Column("age", "Age"), Column("open", "Open", "count")],
+                             [(label, found["age"].get(key, Group()).count) for key, label, _ in AGES]),
+    }
+
+
+def _times(key, title, label, found, names):
+    rows = []
+    for k, name in names({k: g.count for k, g in found.items()}):
+        spread = found.get(k, Group())["resolution"]
+        rows.append((name, spread.count, spread.median, spread.p90))
+    return Table(key, title, [Column("group", label)] + TIME_COLUMNS, rows, note="Tickets raised in the period.")
+
+
+def _first_response(raised):
+    first = (select(Comment.ticket_id, func.min(Comment.created_at).label("at"))
+             .join(Ticket, Ticket.id == Comment.ticket_id)
+             .where(*raised, Comment.author_id != Ticket.reporter_id).group_by(Comment.ticket_id).subquery())
+    found = grouped([Ticket.id == first.c.ticket_id], Ticket.created_at, {"first": first.c.at},
+                    {"priority": Ticket.priority})["priority"]
+    rows = [(p.label, *(lambda s: (s.count, s.median, s.p90))(found.get(p, Group())["first"])) for p in Priority]
+    return Table("first_response", "First response time per priority",
+                 [Column("priority", "Priority"), Column("count", "Answered", "count"),
+                  Column("median", "Median", "duration"), Column("p90", "p90", "duration")], rows,
+                 note="Raised to the first comment by someone other than the reporter; tickets raised in the period.")
+
+
+def _top_organizations(found):
+    top = sorted(found.items(), key=lambda kv: -kv[1].count)[:TOP_ORGANIZATIONS]
+    names = dict(db.session.execute(select(Organization.id, Organization.name)
+                                    .where(Organization.id.in_([k for k, _ in top]))).all()) if top else {}
+    return Table("top_organizations", f"Top reporting organizations (top {TOP_ORGANIZATIONS})",
+                 [Column("organization", "Organization"), Column("opened", "Tickets raised", "count"),
+                  Column("resolved", "Resolved", "count")],
+                 [(names.get(k, "—"), g.count, g["resolution"].count) for k, g in top])
