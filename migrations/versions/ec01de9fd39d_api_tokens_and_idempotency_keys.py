@@ -1,7 +1,7 @@
 """API tokens and idempotency keys
 
 Revision ID: ec01de9fd39d
-Revises: 727b48fc578f
+Revises: 34a9a74d9a99
 Create Date: 2026-11-29 22:15:45.085813
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ec01de9fd39d'
-down_revision = '727b48fc578f'
+down_revision = '34a9a74d9a99'
 branch_labels = None
 depends_on = None
 

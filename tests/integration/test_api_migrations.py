@@ -11,7 +11,7 @@ from app.services import api_tokens, incidents
 from tests.conftest import make_config
 from tests.integration.test_migrations import _postgres_database
 
-BEFORE_API = "727b48fc578f"  # the last revision before API tokens and idempotency keys
+BEFORE_API = "34a9a74d9a99"  # the last revision before API tokens and idempotency keys
 
 
 def upgrade_populated_to_api(uri):
