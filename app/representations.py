@@ -23,17 +23,26 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-class Person(Schema):
+class Shown(Schema):
+    """Reads attributes straight off the record (marshmallow's generic lookup costs half of a list's time)."""
+
+    def get_attribute(self, obj, attr, default):
+        if isinstance(obj, dict):
+            return obj.get(attr, default)
+        return getattr(obj, attr, default)
+
+
+class Person(Shown):
     id = fields.Integer(required=True)
     display_name = fields.String(required=True)
 
 
-class Named(Schema):
+class Named(Shown):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
 
 
-class IncidentOut(Schema):
+class IncidentOut(Shown):
     number = fields.Integer(required=True)
     reference = fields.String(required=True, metadata={"example": "INC-42"})
     title = fields.String(required=True)
@@ -53,7 +62,7 @@ class IncidentOut(Schema):
     closed_at = UtcDateTime(allow_none=True)
 
 
-class TicketOut(Schema):
+class TicketOut(Shown):
     number = fields.Integer(required=True)
     reference = fields.String(required=True, metadata={"example": "TCK-17"})
     title = fields.String(required=True)
@@ -75,7 +84,7 @@ class TicketOut(Schema):
     closed_at = UtcDateTime(allow_none=True)
 
 
-class CommentOut(Schema):
+class CommentOut(Shown):
     id = fields.Integer(required=True)
     body = fields.String(required=True)
     author = fields.Nested(Person, required=True)

@@ -61,7 +61,7 @@ def _filtered(actor: User, filters: IncidentFilters):
 
 def matching_incidents(actor: User, filters: IncidentFilters):
     """The SELECT of the incidents *actor* may see that match *filters* (unsorted), for cursor pages."""
-    return _filtered(actor, filters).options(*LISTED)
+    return _filtered(actor, filters).options(*LISTED, joinedload(Incident.reporter), joinedload(Incident.commander))
 
 
 def _order(filters):
