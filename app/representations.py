@@ -89,3 +89,26 @@ class CommentOut(Shown):
     body = fields.String(required=True)
     author = fields.Nested(Person, required=True)
     created_at = UtcDateTime(required=True)
+
+
+def _time(value):
+    return value.replace(tzinfo=timezone.utc).isoformat() if value is not None else None
+
+
+def _ref(id_, name, key="name"):
+    return {"id": id_, key: name} if id_ is not None else None
+
+
+def incident_from_row(row) -> dict:
+    """What IncidentOut shows, from one row of incident_queries.API_ROW (a test keeps the two equal)."""
+    return {
+        "number": row.number, "reference": f"INC-{row.number}", "title": row.title, "description": row.description,
+        "severity": row.severity.value, "status": row.status.value,
+        "organization": _ref(row.org_id, row.org_name), "product_area": _ref(row.product_area_id, row.area_name),
+        "reporter": _ref(row.reporter_id, row.reporter_name, "display_name"),
+        "commander": _ref(row.commander_id, row.commander_name, "display_name"),
+        "assignee": _ref(row.assignee_id, row.assignee_name, "display_name"),
+        "created_at": _time(row.created_at), "updated_at": _time(row.updated_at),
+        "acknowledged_at": _time(row.acknowledged_at), "mitigated_at": _time(row.mitigated_at),
+        "resolved_at": _time(row.resolved_at), "closed_at": _time(row.closed_at),
+    }

@@ -10,9 +10,10 @@ from app.api.schemas.incidents import (
     Assignment, IncidentEdit, IncidentIn, IncidentOut, IncidentPage, IncidentQuery, IncidentTransition,
 )
 from app.models import Incident, Source
+from app.representations import incident_from_row
 from app.services import incidents
 from app.services.core.cursor import keyset
-from app.services.incident_queries import IncidentFilters, matching_incidents
+from app.services.incident_queries import IncidentFilters, matching_incident_rows
 
 blp = Blueprint("api_incidents", __name__, url_prefix="/incidents", description="Incidents")
 protect(blp)
@@ -36,9 +37,9 @@ def _headers(*docs):
 def list_incidents(args):
     """The incidents you may see, newest first, with the web's filters; follow `next_cursor` for more."""
     filters = IncidentFilters(**{name: args.get(name) for name in FILTERS})
-    page = keyset(matching_incidents(current_user(), filters), Incident, cursor=args.get("cursor"),
-                  limit=args["limit"], newest_first=args["sort"] == "newest")
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    page = keyset(matching_incident_rows(current_user(), filters), Incident, cursor=args.get("cursor"),
+                  limit=args["limit"], newest_first=args["sort"] == "newest", rows=True)
+    return answer({"items": [incident_from_row(row) for row in page.items], "next_cursor": page.next_cursor})
 
 
 @blp.route("", methods=["POST"])

@@ -175,3 +175,16 @@ def test_only_admins_delete(api_as, factory, responder):
     incident = factory.incident(org=responder.org)
     assert api_as(responder).delete(f"/api/v1/incidents/{incident.number}").status_code == 403
     assert api_as(factory.user(Role.ADMIN)).delete(f"/api/v1/incidents/{incident.number}").status_code == 204
+
+
+def test_a_list_row_is_the_incident_as_get_shows_it(api, factory, responder, db):
+    from datetime import datetime
+
+    area = factory.product_area(name="Payments")
+    full = factory.incident(org=responder.org, product_area=area, commander=responder, assignee=responder,
+                            status=IncidentStatus.CLOSED, acknowledged_at=datetime(2026, 1, 2, 3, 4, 5),
+                            resolved_at=datetime(2026, 1, 2, 5, 0, 0, 1), closed_at=datetime(2026, 1, 3))
+    bare = factory.incident(org=responder.org, description="**md**")
+    listed = {i["number"]: i for i in api.get("/api/v1/incidents").json["items"]}
+    for incident in (full, bare):
+        assert listed[incident.number] == api.get(f"/api/v1/incidents/{incident.number}").json

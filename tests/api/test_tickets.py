@@ -82,9 +82,14 @@ def test_summaries_follow_the_roles(api_as, factory, org):
     factory.incident(org=org)
     factory.ticket(org=org, priority="critical")
     assert api_as(factory.user(Role.RESPONDER)).get("/api/v1/analytics/incidents").status_code == 403
-    report = api_as(factory.user(Role.MANAGER)).get("/api/v1/analytics/incidents?days=30")
+    manager = api_as(factory.user(Role.MANAGER))
+    report = manager.get("/api/v1/analytics/incidents?period=30")
     assert report.status_code == 200 and report.json["total"] == 1
-    assert api_as(factory.user(Role.MANAGER)).get("/api/v1/analytics/incidents?days=7").status_code == 422
-    summary = api_as(factory.user(Role.RESPONDER)).get("/api/v1/analytics/tickets").json
+    assert {"summary", "by_severity", "by_organization", "weekly", "longest"} <= set(report.json["tables"])
+    assert manager.get("/api/v1/analytics/incidents?period=8").status_code == 422
+    custom = manager.get("/api/v1/analytics/incidents?period=custom&date_from=2026-01-02&date_to=2026-01-01")
+    assert custom.status_code == 422 and "date_to" in custom.json["errors"]
+    assert manager.get("/api/v1/analytics/tickets?period=30").json["opened"] == 1
+    summary = api_as(factory.user(Role.RESPONDER)).get("/api/v1/analytics/ticket-summary").json
     assert summary["total"] == 1 and summary["urgent_unassigned"] == 1
-    assert api_as(factory.user(Role.REPORTER, org=org)).get("/api/v1/analytics/tickets").status_code == 403
+    assert api_as(factory.user(Role.REPORTER, org=org)).get("/api/v1/analytics/ticket-summary").status_code == 403

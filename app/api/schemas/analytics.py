@@ -1,31 +1,62 @@
-"""Analytics summaries: incident MTTA/MTTR per severity, and the ticket summary."""
+"""Analytics as the API shows them: the analytics pages' tables, and the ticket summary."""
+from datetime import date, datetime
+import enum
+
 from marshmallow import Schema, fields, validate
+
+from app.representations import UtcDateTime
+from app.services.analytics_filters import PRESETS
 
 
 class AnalyticsQuery(Schema):
-    days = fields.Integer(load_default=90, validate=validate.OneOf([30, 90, 365]))
+    period = fields.String(load_default="90", validate=validate.OneOf(list(PRESETS) + ["custom"]),
+                           metadata={"description": "days back from now, or custom (date_from and date_to)"})
+    date_from = fields.Date()
+    date_to = fields.Date()
+    org_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
+    product_area_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
 
 
-class SeverityRow(Schema):
-    severity = fields.Function(lambda r: r.severity.value, required=True)
-    declared = fields.Integer(required=True)
-    resolved = fields.Integer(required=True)
-    mtta_seconds = fields.Float(allow_none=True)
-    mttr_seconds = fields.Float(allow_none=True)
+def _cell(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(getattr(value, "label", value))
 
 
-class Week(Schema):
-    week = fields.Date(required=True, metadata={"description": "The Monday the week starts on"})
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+CELL = {"type": ["string", "number", "integer", "boolean", "null"]}
+
+
+class TableOut(Schema):
+    title = fields.String(required=True)
+    note = fields.String(required=True)
+    columns = fields.Function(lambda t: [{"key": c.key, "label": c.label, "kind": c.kind} for c in t.columns],
+                              required=True, metadata={"type": "array", "items": {"type": "object"}})
+    rows = fields.Function(lambda t: [[_cell(v) for v in row] for row in t.rows], required=True,
+                           metadata={"type": "array", "items": {"type": "array", "items": CELL},
+                                     "description": "durations in seconds; dates ISO 8601"})
+
+
+class Period(Schema):
+    start = UtcDateTime(required=True)
+    end = UtcDateTime(required=True)
+    org_id = fields.Integer(allow_none=True)
+    product_area_id = fields.Integer(allow_none=True)
 
 
 class IncidentReport(Schema):
-    days = fields.Integer(required=True)
+    period = fields.Nested(Period, attribute="scope", required=True)
     total = fields.Integer(required=True)
-    by_severity = fields.List(fields.Nested(SeverityRow), attribute="rows", required=True)
-    weeks = fields.Function(lambda r: [{"week": monday.isoformat(), "counts": {s.value: n for s, n in c.items()}}
-                                       for monday, c in r.weeks], required=True,
-                            metadata={"type": "array", "items": {"type": "object"}})
+    tables = fields.Dict(keys=fields.String(), values=fields.Nested(TableOut), required=True)
+
+
+class TicketReport(Schema):
+    period = fields.Nested(Period, attribute="scope", required=True)
+    opened = fields.Integer(required=True)
+    tables = fields.Dict(keys=fields.String(), values=fields.Nested(TableOut), required=True)
 
 
 class TicketSummary(Schema):

@@ -32,15 +32,18 @@ def _decode(cursor) -> int | None:
         raise ValidationError({"cursor": "This cursor is not one Relay gave out."})
 
 
-def keyset(query, model, *, cursor=None, limit=25, newest_first=True) -> Page:
-    """One page of *query* after *cursor*, ordered by *model*.id, with the cursor of the next page."""
+def keyset(query, model, *, cursor=None, limit=25, newest_first=True, rows=False) -> Page:
+    """One page of *query* after *cursor*, ordered by *model*.id, with the cursor of the next page.
+
+    *query* selects *model* objects, or (rows=True) rows of columns that include its id.
+    """
     if not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
         raise ValidationError({"limit": f"limit must be between 1 and {LIMIT_MAX}."})
     after = _decode(cursor)
     if after is not None:
         query = query.where(model.id < after if newest_first else model.id > after)
     query = query.order_by(model.id.desc() if newest_first else model.id.asc()).limit(limit + 1)
-    rows = db.session.scalars(query).unique().all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(rows, _encode(rows[-1].id) if more else None)
+    found = db.session.execute(query).all() if rows else db.session.scalars(query).unique().all()
+    more = len(found) > limit
+    found = found[:limit]
+    return Page(found, _encode(found[-1].id) if more else None)
