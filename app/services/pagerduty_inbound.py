@@ -30,6 +30,10 @@ PRIORITY_SEVERITY = {"P1": Severity.SEV1, "P2": Severity.SEV2, "P3": Severity.SE
 SYSTEM_EMAIL = "pagerduty@pagerduty.invalid"
 
 
+class NotLinkedYet(Exception):
+    """An event about a PagerDuty incident Relay cannot place yet; the worker tries it again later."""
+
+
 @dataclass(frozen=True)
 class Person:
     """Someone PagerDuty named: its user id, name and (when the REST API told us) email."""
@@ -186,7 +190,8 @@ def apply(webhook_org_id: int, event: dict, people=()) -> str:
     incident, link = _find(webhook_org_id, data)
     created = incident is None
     if created and data.get("type") == "incident_note":
-        return f"{kind} about PagerDuty incident {incident_id(data)}, which Relay does not know: ignored"
+        raise NotLinkedYet(f"a note about PagerDuty incident {incident_id(data)}, which Relay has not heard of yet "
+                           f"(its other webhooks may still be on their way); trying again later")
     if created:
         incident, link = _open_from_pagerduty(webhook_org_id, data, moment)
     if link.pd_incident_id is None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Delivery, Organization, PagerDutyIntegration
+from app.models import Organization, PagerDutyIntegration
 from app.models.base import utcnow
 from app.outbox import enqueue
 from app.services.core.errors import ValidationError
@@ -95,13 +95,14 @@ def receive(integration, body: bytes, webhook_id, *, max_age_hours: int) -> str:
     if webhook_id is None:
         raise ValidationError("The webhook has no usable X-Webhook-Id.")
     key = f"pagerduty:webhook:{webhook_id}"
-    if db.session.scalar(select(Delivery.id).where(Delivery.dedup_key == key)):
+    pd_incident = incident_id(event["data"])
+    delivery = enqueue(CHANNEL, event["event_type"], f"PagerDuty incident {pd_incident}",
+            {"org_id": integration.org_id, "webhook_id": webhook_id, "event": event}, dedup_key=key,
+            # A note waits for its incident by retrying, so it must not hold up the events behind it.
+            ordering_key=None if event["data"].get("type") == "incident_note" else f"pagerduty:pd-incident:{pd_incident}")
+    if delivery not in db.session.new:  # queued before, by an earlier delivery of the same webhook
         db.session.rollback()
         return "duplicate"
-    pd_incident = incident_id(event["data"])
-    enqueue(CHANNEL, event["event_type"], f"PagerDuty incident {pd_incident}",
-            {"org_id": integration.org_id, "webhook_id": webhook_id, "event": event}, dedup_key=key,
-            ordering_key=f"pagerduty:pd-incident:{pd_incident}")
     try:
         db.session.commit()
     except IntegrityError:  # the same webhook, arriving at the same moment, was queued by another request

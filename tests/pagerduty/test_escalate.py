@@ -177,3 +177,40 @@ def test_the_service_refuses_the_same_way_for_every_front(world):
     # Provider staff may escalate for a customer in the customer's channel.
     assert escalations.escalate(world["bob"], ACME_CHANNEL, "Seen from our side", source=Source.SLACK) \
         .incident.org_id == world["acme"].id
+
+
+def test_a_refused_page_is_said_in_the_escalations_thread(db, pd_api, slack, slack_api, world):
+    pagerduty_settings.save_integration(world["admin"], world["provider"].id, routing_keys_text="Z" * 32,
+                                        service_ids="PPROVID")
+    mention(slack, "escalate Everything is slow")
+    deliver_slack()
+    thread = [a["text"] for a in posts_in(slack_api, ACME_CHANNEL) if a.get("thread_ts") == MENTION_TS]
+    assert any("could not be sent to PagerDuty" in text for text in thread)
+    assert any("PagerDuty refused the trigger" in a["text"] for a in slack_api.succeeded("chat.postMessage"))
+    assert posts_in(slack_api, GLOBEX_CHANNEL) == []
+
+
+def test_once_a_channel_is_unlinked_or_moved_its_earlier_escalations_stay_quiet_there(db, slack, slack_api, world):
+    from app.services import channel_links, incidents
+
+    mention(slack, "escalate Webhooks delayed")
+    deliver_slack()
+    (incident,) = incidents_of(db, world["acme"])
+    channel_links.link_channel(world["admin"], ACME_CHANNEL, world["globex"].slug)  # the channel changes hands
+    incidents.transition_incident(world["bob"], incident.number, "investigating")
+    deliver_slack()
+    assert len(posts_in(slack_api, ACME_CHANNEL)) == 1  # the confirmation only
+
+
+@pytest.mark.parametrize("event", [
+    {"type": "app_mention", "user": "UCARL", "text": 42, "ts": MENTION_TS, "channel": ACME_CHANNEL},
+    {"type": "app_mention", "user": None, "text": "<@UBOT> escalate Down", "ts": MENTION_TS, "channel": ACME_CHANNEL},
+    {"type": "app_mention", "user": "UCARL", "text": "<@UBOT> escalate Down", "ts": "not-a-ts", "channel": "c<x>"},
+    {"type": "app_mention", "user": ["UCARL"], "text": "<@UBOT> escalate Down", "channel": ACME_CHANNEL},
+    {"type": "app_mention", "user": "U" * 40, "text": "<@UBOT> escalate Down", "channel": ACME_CHANNEL},
+    {"type": "app_mention", "user": "UNOBODY", "text": "<@UBOT> escalate Down", "channel": ACME_CHANNEL},
+])
+def test_odd_mentions_never_fail_and_record_nothing(db, slack, world, event):
+    response = slack.event({"type": "event_callback", "event_id": f"Ev-odd-{id(event)}", "event": event})
+    assert response.status_code == 200
+    assert db.session.scalar(select(Incident.id)) is None

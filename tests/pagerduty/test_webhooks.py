@@ -278,3 +278,20 @@ def test_the_deliveries_page_shows_and_retries_webhooks(client, db, login_as, se
     assert client.post(f"/admin/deliveries/{delivery.id}/retry").status_code == 302
     deliver_slack()
     assert db.session.scalar(select(Incident.org_id)) == world["acme"].id
+
+
+def test_a_note_that_arrives_before_its_incident_waits_and_is_applied_once_it_exists(db, sender, world):
+    pd_incident = {"id": "QEARLY1", "title": "Early note", "service": {"id": PROVIDER_SERVICE, "summary": "Core"}}
+    note = {"type": "incident_note", "id": "N9", "content": "Looking into it",
+            "incident": {"id": "QEARLY1", "type": "incident_reference"}}
+    assert sender.event("incident.annotated", pd_incident, occurred_at=at(2), data=note).status_code == 202
+    from app.outbox.delivery import deliver_due
+
+    deliver_due()
+    delivery = db.session.scalar(select(Delivery).where(Delivery.kind == "incident.annotated"))
+    assert delivery.state == DeliveryState.PENDING and "has not heard of yet" in delivery.last_error
+    sender.event("incident.triggered", pd_incident, occurred_at=at(1))
+    deliver_slack()
+    incident = db.session.scalar(select(Incident))
+    assert [row.new_value for row in timeline(db, incident) if row.field == "note"] == \
+        ["PagerDuty added a note: Looking into it"]
