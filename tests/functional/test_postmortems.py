@@ -496,3 +496,12 @@ def test_who_may_mark_key_comments(world, login_as, who, expected):
     comment = incidents.comment_on_incident(world["customer_reporter"], number, "It is down for us")
     response = login_as(world[who]).post(f"/postmortems/{number}/comments/{comment.id}/key", data={"key": "1"})
     assert response.status_code == expected
+
+
+def test_the_live_fragment_keeps_the_key_toggle(world, login_as):
+    number = world["incident"].number
+    comment = incidents.comment_on_incident(world["responder"], number, "Found it")
+    client = login_as(world["responder"])
+    client.post(f"/postmortems/{number}/comments/{comment.id}/key", data={"key": "1"})
+    fragment = client.get(f"/incidents/{number}/live").get_data(as_text=True)
+    assert 'data-testid="key-badge"' in fragment and "Unmark key" in fragment
