@@ -17,6 +17,8 @@ DECLARE_CALLBACK = "incident.declare"
 TRANSITION_ACTION = "incident.transition"
 ASSIGN_ME_ACTION = "incident.assign_me"
 OPEN_ACTION = "incident.open"
+ESCALATE_ACTION = "incident.escalate"
+ESCALATE_CALLBACK = "incident.escalate"
 MAX_OPTIONS = 100  # Slack's limit for a static select
 # Stands for the incident's own channel until the worker knows its id (users' text never holds a raw "<").
 CHANNEL_LINK = "<#incident-channel>"
@@ -93,6 +95,9 @@ def action_buttons(incident):
     if incident.status != IncidentStatus.CLOSED:
         buttons.append(ButtonElement(action_id=ASSIGN_ME_ACTION, text="Assign to me",
                                      value=json.dumps({"n": incident.number})))
+    if incident.status.is_open:
+        buttons.append(ButtonElement(action_id=ESCALATE_ACTION, text="Escalate", style="danger",
+                                     value=json.dumps({"n": incident.number})))
     buttons.append(ButtonElement(action_id=OPEN_ACTION, text="Open in Relay", url=incident_url(incident)))
     return buttons
 
@@ -127,3 +132,20 @@ def deleted_notice(reference, title):
 
 def _message(text, blocks):
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
+
+
+ESCALATION_CHOICES = [("raise_and_page", "Raise severity and page on-call"), ("raise", "Raise severity one step"),
+                      ("page", "Page on-call"), ("notify", "Only tell the managers and commander")]
+
+
+def escalate_modal(incident):
+    """The manager's Escalate form: a reason (required) and what the escalation does."""
+    options = [Option(value=value, label=label) for value, label in ESCALATION_CHOICES]
+    return View(type="modal", callback_id=ESCALATE_CALLBACK, title="Escalate", submit="Escalate",
+                close="Cancel", private_metadata=json.dumps({"n": incident.number}), blocks=[
+                    SectionBlock(text=MarkdownTextObject(
+                        text=f"*{incident.reference}* ({incident.severity.label}): {escape(incident.title)}"[:3000])),
+                    _input("reason", "Why escalate?", PlainTextInputElement(action_id="value", multiline=True,
+                                                                           max_length=500)),
+                    _input("steps", "What to do", StaticSelectElement(action_id="value", options=options,
+                                                                      initial_option=options[0]))])

@@ -33,6 +33,8 @@ def weekly_report(since, sections, link):
     for title, numbers, _ in sections:
         mttr = "—" if numbers["mttr_hours"] is None else f"{numbers['mttr_hours']:.1f} h"
         still = ", ".join(f"{label} {count}" for label, count in numbers["still_open"])
+        sla = numbers.get("sla") or {}
+        met = "" if sla.get("percent") is None else f", SLA met {sla['percent']:.0f}% ({sla['breached']} breached)"
         lines.append(f"*{title}*: {numbers['opened']} opened, {numbers['resolved']} resolved, "
-                     f"time to resolve {mttr}; still open: {still}")
+                     f"time to resolve {mttr}{met}; still open: {still}")
     return _message(f"Weekly summary, week of {since:%Y-%m-%d}", lines, len(lines), link)

@@ -41,6 +41,15 @@ SLA_CHOICES = [("", "Any SLA state"), ("attention", "At risk or breached"), ("br
                ("on_track", "On track"), ("met", "Met")]
 
 
+class EscalateForm(RelayForm):
+    reason = TextAreaField("Why escalate?", validators=[DataRequired(), Length(max=500)], render_kw={"rows": 2})
+    steps = SelectField("What to do", choices=[("raise_and_page", "Raise severity one step and page on-call"),
+                                               ("raise", "Raise severity one step"), ("page", "Page on-call"),
+                                               ("notify", "Only tell the managers, commander and assignee")],
+                        default="raise_and_page")
+    submit = SubmitField("Escalate")
+
+
 class FilterForm(RelayForm):
     class Meta:
         csrf = False

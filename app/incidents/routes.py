@@ -6,9 +6,9 @@ from app import live
 from app.incidents import bp
 from app.incidents.choices import fill_assign_form, fill_filter_form, fill_incident_form
 from app.forms import ActionForm, CommentForm
-from app.incidents.forms import AssignForm, DeclareForm, FilterForm, IncidentForm
+from app.incidents.forms import AssignForm, DeclareForm, EscalateForm, FilterForm, IncidentForm
 from app.incidents.forms import TransitionForm
-from app.services import audit, incident_queries, incidents, sla
+from app.services import audit, incident_queries, incidents, sla, sla_escalation
 from app.models import Incident
 from app.services.live import list_version, record_version
 from app.services.core import validation
@@ -99,14 +99,15 @@ def _parts(incident):
                 transition_form=TransitionForm(), action_form=ActionForm(), sla=sla.clocks(incident))
 
 
-def _page(number, *, assign_form=None, comment_form=None):
+def _page(number, *, assign_form=None, comment_form=None, escalate_form=None):
     """The incident's page; a refused form comes back with its input and the reason at its field."""
     live_poller = live.poller(url_for("incidents.live_parts", number=number), _etag(number))
     incident = incidents.get_incident(current_user, number)
     assign_form = fill_assign_form(assign_form or AssignForm(assignee_id=str(incident.assignee_id or "")),
                                    current_user, incident)
     return render_template("incidents/detail.html", **_parts(incident), live=live_poller,
-                           assign_form=assign_form, comment_form=comment_form or CommentForm())
+                           assign_form=assign_form, comment_form=comment_form or CommentForm(),
+                           escalate_form=escalate_form or EscalateForm())
 
 
 @bp.route("/<int:number>/live")
@@ -199,6 +200,13 @@ def comment(number):
     form = CommentForm()
     return _submit(number, form, "comment_form", "Comment added.",
                    lambda: incidents.comment_on_incident(current_user, number, form.body.data))
+
+
+@bp.route("/<int:number>/escalate", methods=["POST"])
+def escalate(number):
+    form = EscalateForm()
+    return _submit(number, form, "escalate_form", "Escalated: the managers, commander and assignee are told.",
+                   lambda: sla_escalation.escalate_incident(current_user, number, form.reason.data, form.steps.data))
 
 
 @bp.route("/<int:number>/delete", methods=["POST"])

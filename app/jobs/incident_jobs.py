@@ -1,4 +1,4 @@
-"""The weekly summary: opened, resolved, still open by severity or priority, and MTTR."""
+"""The weekly summary: opened, resolved, still open by severity or priority, MTTR and SLA compliance."""
 from datetime import timedelta
 
 from app.models import OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Priority, Role, Severity, Ticket
@@ -15,8 +15,10 @@ def week_of(model, open_statuses, level_column, levels, since, until):
     opened = reports.opened_between(model, since, until)
     resolved, mttr = reports.resolved_between(model, since, until)
     still_open = reports.open_by_level(model, open_statuses, level_column)
+    met, breached, percent = reports.compliance_totals(reports.sla_compliance(model, level_column, since, until))
     return {"opened": opened, "resolved": resolved, "mttr_hours": None if mttr is None else float(mttr) / 3600,
-            "still_open": [(level.label, still_open.get(level, 0)) for level in levels]}
+            "still_open": [(level.label, still_open.get(level, 0)) for level in levels],
+            "sla": {"met": met, "breached": breached, "percent": percent}}
 
 
 def weekly_sections(since, until):

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Incident, Organization, ProductArea, Severity, User
 from app.models.base import utcnow
 from app.models.sql import seconds_between, week_start
+from app.services import reports
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
 from app.services.report_stats import EVERYTHING, Group, grouped
@@ -131,6 +132,7 @@ def incident_report(actor: User, scope: Scope, now: datetime | None = None) -> I
                              [(w, *(weekly.values.get((w, k), 0) for k, _ in weekly.series), weekly.total(w))
                               for w in weekly.weeks])
     tables["longest"] = _longest(where, now)
+    tables["sla"] = sla_table(actor, scope, Incident, Incident.severity, "Severity")
     return IncidentReport(scope, tables["summary"].rows[0][1], tables, weekly)
 
 
@@ -191,3 +193,20 @@ def _longest(where, now):
                    org, seconds) for number, title, severity, status, org, seconds in rows],
                  note="Until resolved (or closed without a resolution); open incidents count until now.")
 
+
+def sla_table(actor, scope: Scope, model, level_column, label) -> Table:
+    """Records resolved in the period under an SLA: how many met every target, how many missed one."""
+    where = [visible_filter(actor, model)]
+    if scope.org_id:
+        where.append(model.org_id == scope.org_id)
+    if scope.product_area_id and hasattr(model, "product_area_id"):
+        where.append(model.product_area_id == scope.product_area_id)
+    rows = reports.sla_compliance(model, level_column, scope.start, scope.end, *where)
+    met, breached, percent = reports.compliance_totals(rows)
+    shown = [(org, level.label, m, b, f"{100 * m / (m + b):.0f}%") for org, level, m, b in rows]
+    if rows:
+        shown.append(("All", "", met, breached, f"{percent:.0f}%"))
+    return Table("sla", "SLA compliance", [Column("org", "Organization"), Column("level", label),
+                                           Column("met", "Met", "count"), Column("breached", "Breached", "count"),
+                                           Column("share", "Met (share)")], shown,
+                 note="Resolved in the period under an SLA policy; breached means at least one target was missed.")

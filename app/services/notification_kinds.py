@@ -26,6 +26,7 @@ KINDS = [
     Kind("incident.assigned", "Incidents assigned to you", "Always sent.", optional=False, minimum_role=STAFF),
     Kind("incident.status_changed", "Incident status changes", "On incidents you reported, command or work on."),
     Kind("incident.commented", "Incident comments", "New comments on incidents you take part in."),
+    Kind("postmortem.published", "Postmortems published", "Of incidents you took part in or own follow-up work for."),
     Kind("ticket.created", "Tickets created", "Admins: every new ticket.", minimum_role=ADMIN, provider_only=True),
     Kind("ticket.assigned", "Tickets assigned to you", "Always sent.", optional=False, minimum_role=STAFF),
     Kind("ticket.progress", "Progress on your tickets", "Assigned, resolved, closed or reopened: tickets you raised or work on."),

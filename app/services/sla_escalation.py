@@ -1,4 +1,4 @@
-"""What happens when a clock crosses a line: the timeline entry, the event the notifiers hear, the escalation.
+"""Escalation: what happens when a clock crosses a line, and a manager escalating by hand.
 
 Each warning and breach is announced once per record and target: the timeline entry is the
 record of it, written in the same transaction as the record's new state, and checked before
@@ -10,6 +10,9 @@ from app.extensions import db
 from app.models import AuditEvent, Incident, Severity, SlaState, Source
 from app.models.base import utcnow
 from app.services import audit, pagerduty
+from app.services.core import validation
+from app.services.core.errors import InvalidTransition, ValidationError
+from app.services.core.permissions import Permission, load_visible, require
 from app.services.core.events import emit
 from app.services.core.records import apply_assignment, shown
 from app.services.sla import Clocks, clocks, kind_of, store
@@ -90,3 +93,32 @@ def raise_severity(incident, actor, source) -> bool:
 def page(incident, reason, actor, source) -> bool:
     """Page on-call about *incident* where its organization has PagerDuty paging set up; False otherwise."""
     return pagerduty.page_incident(incident.id, actor, reason, source, commit=False)
+
+
+REASON_MAX = 500
+# What a manual escalation does besides telling people: (raise the severity, page on-call).
+ESCALATION_STEPS = {"raise_and_page": (True, True), "raise": (True, False), "page": (False, True),
+                    "notify": (False, False)}
+
+
+def escalate_incident(actor, number, reason, steps="raise_and_page", *, source=Source.WEB):
+    """A manager escalates an open incident by hand, with a reason: severity up a step, a page, and word out.
+
+    Returns (incident, raised, paged). The managers on its policy, its commander and assignee hear
+    of it by email, and its Slack channel gets a line.
+    """
+    incident = load_visible(actor, Incident, number, for_update=True)
+    require(actor, Permission.ESCALATE, "Only a manager or above can escalate an incident.")
+    if not incident.status.is_open:
+        raise InvalidTransition(f"{incident.reference} is {incident.status.label.lower()}; only an open incident "
+                                "can be escalated.")
+    reason = validation.text(reason, "reason", max_length=REASON_MAX, label="Reason")
+    if steps not in ESCALATION_STEPS:
+        raise ValidationError({"steps": "Choose what the escalation does."})
+    raise_it, page_it = ESCALATION_STEPS[steps]
+    raised = raise_it and raise_severity(incident, actor, source)
+    paged = page_it and page(incident, f"Escalated by {actor.display_name}: {reason}"[:REASON_MAX], actor, source)
+    audit.record(incident, "escalated", actor, source, new=reason)
+    emit("incident.escalated_by_hand", incident, actor, source, reason=reason, raised=raised, paged=paged)
+    db.session.commit()
+    return incident, raised, paged

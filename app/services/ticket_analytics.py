@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Campaign, Comment, IssueType, Organization, Priority, Ticket, User
 from app.models.base import utcnow
 from app.models.sql import week_start
-from app.services.analytics import Column, Table, WeeklyChart, _named, weeks_between
+from app.services.analytics import Column, Table, WeeklyChart, _named, sla_table, weeks_between
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
 from app.services.report_stats import Group, grouped
@@ -69,6 +69,7 @@ def ticket_report(actor: User, scope: Scope, now: datetime | None = None) -> Tic
                                            found["issue_type"], _named(IssueType, IssueType.name, "No issue type")),
         "first_response": _first_response(raised),
         "top_organizations": _top_organizations(found["organization"]),
+        "sla": sla_table(actor, scope, Ticket, Ticket.priority, "Priority"),
     }
     return TicketReport(scope, sum(r[1] for r in tables["ticket_weekly"].rows), tables, weekly)
 

@@ -1,14 +1,16 @@
 """Interactions: modal submissions and button presses, turned into the same service calls as the web."""
 from app.extensions import db
 from app.models import Source
-from app.services import incidents, pagerduty
+from app.services import incidents, pagerduty, sla_escalation
 from app.services.core.errors import DomainError, ValidationError
+from app.services.core.permissions import Permission, require
 from app.blocks import escalations as escalation_views
 from app.blocks import incidents as views
 from app.slack import people, ticket_actions
 from app.slack.forms import BadPayload, button_value, field_errors, string, values
 from app.slack.receipts import first_time
 from app.slack.replies import reply_to, tell_later
+from app.slack.ui import open_modal
 
 
 # Service field names -> the modal blocks that show their errors.
@@ -46,7 +48,29 @@ def _origin_channel(view):
     return metadata if isinstance(metadata, str) and len(metadata) <= 40 else None
 
 
-SUBMISSIONS = {views.DECLARE_CALLBACK: declare, **ticket_actions.SUBMISSIONS}
+def escalate_button(payload, action):
+    """Escalate: managers get the form (reason, what to do); others are told why not."""
+    number = button_value(action)["n"]
+    actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
+    require(actor, Permission.ESCALATE, "Only a manager or above can escalate an incident.")
+    refusal = open_modal(payload.get("trigger_id"), views.escalate_modal(incidents.get_incident(actor, number)))
+    if refusal:
+        tell_later(payload, refusal["text"])
+
+
+def escalate_submit(payload, view):
+    """Escalate from the modal; a refusal is shown on the form."""
+    form, number = values(view), ticket_actions.metadata_number(view)
+
+    def run():
+        actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
+        sla_escalation.escalate_incident(actor, number, form.get("reason"), form.get("steps") or "raise_and_page",
+                                         source=Source.SLACK)
+    return ticket_actions.run_submission(view, "reason", run, {"reason": "reason", "steps": "steps"})
+
+
+SUBMISSIONS = {views.DECLARE_CALLBACK: declare, views.ESCALATE_CALLBACK: escalate_submit,
+               **ticket_actions.SUBMISSIONS}
 
 
 def transition(payload, action):
@@ -78,7 +102,7 @@ def link_button(payload, action):
 def _action_handler(action_id):
     if action_id.startswith(views.TRANSITION_ACTION + "."):
         return transition
-    return {views.ASSIGN_ME_ACTION: assign_me, views.OPEN_ACTION: link_button,
+    return {views.ASSIGN_ME_ACTION: assign_me, views.OPEN_ACTION: link_button, views.ESCALATE_ACTION: escalate_button,
             escalation_views.CHECK_STATUS_ACTION: check_status, **ticket_actions.ACTIONS}.get(action_id)
 
 

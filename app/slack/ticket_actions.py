@@ -60,7 +60,7 @@ ACTIONS = {"ticket.assign_me": assign_me, "ticket.reassign": reassign, "ticket.r
            "ticket.close": _move(TicketStatus.CLOSED), "ticket.reopen": _move(TicketStatus.OPEN)}
 
 
-def _submit(view, block, run, fields=None):
+def run_submission(view, block, run, fields=None):
     """Run a modal's service call; refusals are shown on the modal (on *block* unless *fields* say)."""
     try:
         if not first_time(f"view:{view.get('id')}"):
@@ -75,13 +75,14 @@ def _submit(view, block, run, fields=None):
     return None
 
 
-def _number(view):
+def metadata_number(view):
+    """The record number a Relay modal carries in its metadata."""
     try:
         metadata = json.loads(string(view.get("private_metadata"), "The form's metadata", 3000) or "")
     except ValueError:
         metadata = None
     if not isinstance(metadata, dict):
-        raise BadPayload("The form does not say which ticket it is about.")
+        raise BadPayload("The form does not say which record it is about.")
     return record_number(metadata.get("n"))
 
 
@@ -95,11 +96,11 @@ def create(payload, view):
                               priority=form.get("priority") or "medium", campaign_id=form.get("campaign"),
                               issue_type_id=form.get("issue_type"), source=Source.SLACK,
                               event_data={"slack_file_ids": files})
-    return _submit(view, "title", run, CREATE_FIELDS)
+    return run_submission(view, "title", run, CREATE_FIELDS)
 
 
 def reassign_submit(payload, view):
-    number, form = _number(view), values(view)
+    number, form = metadata_number(view), values(view)
 
     def run():
         actor = _actor(payload)
@@ -107,12 +108,12 @@ def reassign_submit(payload, view):
         if assignee is None:
             raise ValidationError({"assignee_id": "That person has no Relay account; pick a responder."})
         tickets.reassign_ticket(actor, number, assignee.id, comment=form.get("comment"), source=Source.SLACK)
-    return _submit(view, "assignee", run, {"assignee_id": "assignee", "comment": "comment"})
+    return run_submission(view, "assignee", run, {"assignee_id": "assignee", "comment": "comment"})
 
 
 def resolve_submit(payload, view):
-    number, form = _number(view), values(view)
-    return _submit(view, "notes", lambda: tickets.resolve_ticket(_actor(payload), number, form.get("notes"),
+    number, form = metadata_number(view), values(view)
+    return run_submission(view, "notes", lambda: tickets.resolve_ticket(_actor(payload), number, form.get("notes"),
                                                                  source=Source.SLACK))
 
 

@@ -76,6 +76,7 @@ def test_declare_and_walk_an_incident_to_closed(page, demo, sign_in, sign_out):
         ("Status investigating → mitigated", "Sam Support"),
         ("Status mitigated → resolved", "Sam Support"),
         ("Status resolved → postmortem", "Sam Support"),
+        ("Postmortem drafted", "Sam Support"),
         ("Status postmortem → closed", "Max Manager"),
     ]
     expect(steps).to_have_count(len(expected))

@@ -457,3 +457,51 @@ def test_services_refuse_writers_who_are_not_provider_staff(world):
                                     base_version=1, base_hashes={})
     with pytest.raises(Forbidden):
         postmortem_actions.add_action_item(world["customer_responder"], incident.number, title="x")
+
+
+# --- the permission matrix of every postmortem route --------------------------------------------
+
+STAFF, CUSTOMER, STRANGER = "staff", "customer", "stranger"
+WHO = {"responder": STAFF, "manager": STAFF, "admin": STAFF, "customer_manager": CUSTOMER,
+       "customer_reporter": CUSTOMER, "customer_responder": CUSTOMER, "reporter": STRANGER, "other_manager": STRANGER}
+# (method, path, data, expected for staff, for customers of the incident's organization); strangers get 404.
+MATRIX = [
+    ("GET", "/postmortems/{n}", None, 200, 200),
+    ("GET", "/postmortems/{n}/export.md", None, 200, 200),
+    ("GET", "/postmortems/{n}/edit", None, 200, 403),
+    ("POST", "/postmortems/{n}/edit", {"base_version": "2", "lessons": "x"}, 302, 403),
+    ("POST", "/postmortems/{n}/actions", {"title": "x"}, 302, 403),
+    ("POST", "/postmortems/{n}/unpublish", {}, 302, 403),
+    ("POST", "/postmortems/{n}/start", {}, 302, 403),
+]
+
+
+@pytest.mark.parametrize("who", list(WHO))
+@pytest.mark.parametrize("method,path,data,staff,customer", MATRIX, ids=[f"{m[0]} {m[1]}" for m in MATRIX])
+def test_postmortem_permission_matrix(world, login_as, client, who, method, path, data, staff, customer):
+    incident = write_and_publish(world)
+    path = path.format(n=incident.number)
+    anonymous = client.get(path) if method == "GET" else client.post(path, data=data)
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.headers["Location"]
+    login_as(world[who])
+    response = client.get(path) if method == "GET" else client.post(path, data=data)
+    expected = {STAFF: staff, CUSTOMER: customer, STRANGER: 404}[WHO[who]]
+    assert response.status_code == expected, (who, response.status_code)
+
+
+@pytest.mark.parametrize("who,expected", [("responder", 302), ("customer_manager", 302), ("customer_responder", 302),
+                                          ("customer_reporter", 403), ("reporter", 404), ("other_manager", 404)])
+def test_who_may_mark_key_comments(world, login_as, who, expected):
+    number = world["incident"].number
+    comment = incidents.comment_on_incident(world["customer_reporter"], number, "It is down for us")
+    response = login_as(world[who]).post(f"/postmortems/{number}/comments/{comment.id}/key", data={"key": "1"})
+    assert response.status_code == expected
+
+
+def test_the_live_fragment_keeps_the_key_toggle(world, login_as):
+    number = world["incident"].number
+    comment = incidents.comment_on_incident(world["responder"], number, "Found it")
+    client = login_as(world["responder"])
+    client.post(f"/postmortems/{number}/comments/{comment.id}/key", data={"key": "1"})
+    fragment = client.get(f"/incidents/{number}/live").get_data(as_text=True)
+    assert 'data-testid="key-badge"' in fragment and "Unmark key" in fragment

@@ -1,5 +1,5 @@
 """Where people see SLAs: badges, the filter and sort on lists, the detail card, and the admin pages."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -169,3 +169,21 @@ def test_waiting_on_customer_is_a_button_for_staff_and_pauses_the_badge(world, l
     page = client.get("/tickets/").get_data(as_text=True)
     assert "paused" in page
     assert ticket.sla_state == SlaState.ON_TRACK
+
+
+def test_analytics_and_the_weekly_summary_show_sla_compliance(world, login_as, clock, db):
+    from app.jobs.incident_jobs import weekly_sections
+    met = incidents.declare_incident(world["reporter"], title="Quick fix", severity="sev2")
+    late = incidents.declare_incident(world["reporter"], title="Slow fix", severity="sev2")
+    for incident, minutes in ((met, 10), (late, 60)):
+        clock.move_to(datetime(2026, 11, 30, 9, 0) + timedelta(minutes=minutes))
+        for target in ("investigating", "mitigated", "resolved"):
+            incidents.transition_incident(world["staff"], incident.number, target)
+    scan()
+    clock.move_to(datetime(2026, 11, 30, 11, 0))
+    client = login_as(world["manager"])
+    page = client.get("/analytics/?period=7").get_data(as_text=True)
+    assert 'data-testid="sla-compliance"' in page and "50%" in page
+    assert "Acme" in page
+    (incident_section, _) = weekly_sections(datetime(2026, 11, 30), datetime(2026, 12, 7))
+    assert incident_section[1]["sla"] == {"met": 1, "breached": 1, "percent": 50.0}

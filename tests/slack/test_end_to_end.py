@@ -38,7 +38,7 @@ def test_incident_from_slack_to_web_and_back(live_app, slack_api, people, db, lo
     assert dms == {"UBOB", "UOLGA"}
     buttons = [e["text"]["text"] for b in slack_api.messages[summary]["blocks"] if b["type"] == "actions"
                for e in b["elements"]]
-    assert buttons == ["Acknowledge", "Close as false alarm", "Assign to me", "Open in Relay"]
+    assert buttons == ["Acknowledge", "Close as false alarm", "Assign to me", "Escalate", "Open in Relay"]
 
     # A change on the web updates the same two messages in place and adds one line.
     slack_api.calls.clear()

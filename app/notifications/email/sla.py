@@ -1,9 +1,10 @@
 """Emails about SLAs: a target at risk (the person working on it), a target breached (the policy's manager)."""
 from app.links import absolute_url
 from app.models import Incident
-from app.notifications.email.compose import queue_email
+from app.notifications.email.compose import notify, people, queue_email
 from app.notifications.recipients import managers_who_can_see
 from app.services.core.permissions import can_see
+from app.services.sla import policy_for
 
 
 def link_of(record):
@@ -45,3 +46,13 @@ def breached(event):
     users = list(dict.fromkeys([*manager_of(record, event.data["policy"]), worker_of(record)]))
     _queue(users, record, "sla.breached", "sla_breached", f"{event.data['label']} target breached: {record.title}",
            event)
+
+
+def escalated(event):
+    """A manager escalated an incident by hand: its policy's manager, commander and assignee hear why."""
+    incident = event.subject
+    policy = policy_for(incident.org_id)
+    managers = manager_of(incident, policy) if policy else managers_who_can_see(incident)
+    notify(event, people(managers, incident.commander, incident.assignee), "incident_escalated",
+           f"Escalated: {incident.title}", link_of(incident), critical=True, kind="sla.breached",
+           incident=incident, **event.data)

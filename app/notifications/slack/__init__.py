@@ -18,6 +18,7 @@ SUBSCRIBERS = (
     (("incident.pagerduty_noted",), escalations.pagerduty_noted),
     (("incident.sla_at_risk", "ticket.sla_at_risk"), sla.at_risk),
     (("incident.sla_breached", "ticket.sla_breached"), sla.breached),
+    (("incident.escalated_by_hand",), incidents.incident_changed),
 )
 
 

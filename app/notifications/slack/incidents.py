@@ -98,6 +98,10 @@ def _line(event):
         return f":large_yellow_circle: The {escape(data['label'].lower())} target is at risk."
     if event.name == "incident.sla_breached":
         return f":red_circle: The {escape(data['label'].lower())} target was breached."
+    if event.name == "incident.escalated_by_hand":
+        done = [part for part, happened in (("severity raised", data.get("raised")), ("on-call paged", data.get("paged")))
+                if happened]
+        return f":rotating_light: {who} escalated it{' (' + ', '.join(done) + ')' if done else ''}: {escape(data['reason'])}"
     return f"{who}: {escape(event.name)}"
 
 
