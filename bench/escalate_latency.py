@@ -1,14 +1,16 @@
 """Benchmark: from `@Relay escalate …` in a customer's channel to PagerDuty receiving the trigger.
 
     python bench/escalate_latency.py --database-url postgresql://postgres@127.0.0.1:5432/EMPTY_DB \
-        [--escalations 60] [--clients 6] [--pagerduty-delay 0.3] [--poll 2.0]
+        [--escalations 60] [--clients 4] [--pause 3] [--pagerduty-delay 0.3] [--poll 2.0] [--workers 2]
 
 Builds the schema through the migrations in an EMPTY database, links Acme's channel and
 sets up PagerDuty, then serves Relay in a separate process (threaded werkzeug) with
 --workers `flask worker` processes beside it (WORKER_POLL_SECONDS=--poll; 2 s is the default). The PagerDuty
 stand-in answers each Events API call after --pagerduty-delay seconds (300 ms), the Slack
-stand-in at once. --clients Acme members send signed app_mention events, each after a
-random pause of up to a second (so mentions land at any point of the worker's sleep).
+stand-in and a local SMTP server at once. --clients Acme members send signed app_mention
+events, each after a random pause of --pause/3 to --pause seconds (so mentions land at any
+point of the workers' sleep). Each escalation also makes the incident's Slack channel,
+summary, confirmation and emails: the page is due ahead of them, so it goes first.
 Measured: the mention's answer (Slack wants it within 3 s) and the time from sending the
 mention to the trigger arriving at PagerDuty. Side by side, in the same run: the same
 trigger sent straight to the stand-in (its 300 ms is the floor of any relay).
@@ -43,6 +45,7 @@ from app.services import channel_links, pagerduty_settings  # noqa: E402
 from config import ProductionConfig, database_url  # noqa: E402
 from tests.pagerduty_standin import PagerDutyStandin  # noqa: E402
 from tests.slack_standin import SlackStandin  # noqa: E402
+from tests.smtp import SMTPServer  # noqa: E402
 
 SIGNING_SECRET = "bench-slack-signing-secret"
 CHANNEL, ROUTING_KEY, SERVICE = "CACMEBENCH", "B" * 32, "PBENCH2"
@@ -109,14 +112,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="an EMPTY database (PostgreSQL for the measured run)")
     parser.add_argument("--escalations", type=int, default=60)
-    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--pause", type=float, default=3.0, help="most seconds a client waits between mentions")
     parser.add_argument("--pagerduty-delay", type=float, default=0.3)
     parser.add_argument("--poll", type=float, default=2.0, help="WORKER_POLL_SECONDS of the worker")
-    parser.add_argument("--workers", type=int, default=1, help="`flask worker` processes")
+    parser.add_argument("--workers", type=int, default=2, help="`flask worker` processes (docker-compose runs 2)")
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="relay-escalate-bench-")
-    pd, slack = PagerDutyStandin().start(), SlackStandin().start()
+    pd, slack, smtp = PagerDutyStandin().start(), SlackStandin().start(), SMTPServer().start()
     pd.add_service(SERVICE, ROUTING_KEY)
     pd.delay = args.pagerduty_delay
     slack.known_channels.add(CHANNEL)
@@ -124,7 +128,7 @@ def main():
            "DATABASE_URL": args.database_url, "RELAY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
            "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": slack.token, "SLACK_API_URL": slack.url,
            "PAGERDUTY_EVENTS_URL": pd.url, "PAGERDUTY_API_URL": pd.url, "WORKER_POLL_SECONDS": str(args.poll),
-           "BASE_URL": "http://relay.bench"}
+           "BASE_URL": "http://relay.bench", "MAIL_SERVER": smtp.host, "MAIL_PORT": str(smtp.port)}
     prepare(env, args.clients, slack)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", (
@@ -135,7 +139,7 @@ def main():
                for n in range(args.workers)]
     base = f"http://127.0.0.1:{port}"
     rng = random.Random(11)
-    pauses = [rng.uniform(0, 1) for _ in range(args.escalations)]
+    pauses = [rng.uniform(args.pause / 3, args.pause) for _ in range(args.escalations)]
 
     def client(n):
         done = []
@@ -165,6 +169,7 @@ def main():
             process.wait(timeout=30)
         pd.stop()
         slack.stop()
+        smtp.stop()
     arrived = {}
     for event in pd.events:
         if event.status == 202 and event.body.get("event_action") == "trigger":

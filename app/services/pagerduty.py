@@ -4,6 +4,7 @@ The routing key is not put in the outbox row: the deliverer reads it from the
 integration when it sends, so a rotated key applies to what is still waiting and
 no secret sits in the deliveries table.
 """
+from datetime import timedelta
 import uuid
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.links import absolute_url
 from app.models import Incident, IncidentStatus, PagerDutyIntegration, PagerDutyLink, Severity, Source, User
+from app.models.base import utcnow
 from app.outbox import enqueue
 from app.services import audit
 from app.services.core import validation
@@ -65,11 +67,17 @@ def trigger_body(incident: Incident, reason: str, details: dict | None = None) -
     }
 
 
+# Paging is what someone is waiting for: its row is due this much earlier than the Slack and email rows
+# written with it, so a worker with a backlog sends the page first (rows are taken by next_attempt_at).
+HEAD_START = timedelta(minutes=1)
+
+
 def _queue(incident: Incident, link: PagerDutyLink, body: dict):
-    enqueue(CHANNEL, f"incident.{body['event_action']}", f"PagerDuty ({link.dedup_key})",
-            {"integration_org_id": link.integration_org_id, "incident_id": incident.id, "body": body},
-            dedup_key=f"pagerduty:{incident.id}:{body['event_action']}:{uuid.uuid4().hex}",
-            ordering_key=f"pagerduty:incident:{incident.id}")
+    delivery = enqueue(CHANNEL, f"incident.{body['event_action']}", f"PagerDuty ({link.dedup_key})",
+                       {"integration_org_id": link.integration_org_id, "incident_id": incident.id, "body": body},
+                       dedup_key=f"pagerduty:{incident.id}:{body['event_action']}:{uuid.uuid4().hex}",
+                       ordering_key=f"pagerduty:incident:{incident.id}")
+    delivery.next_attempt_at = utcnow() - HEAD_START
 
 
 def page_incident(incident_id: int, actor: User | None, reason: str, source=Source.SYSTEM, *, details=None,

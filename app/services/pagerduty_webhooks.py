@@ -10,10 +10,11 @@ import json
 import re
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Organization, PagerDutyIntegration
+from app.models import Delivery, Organization, PagerDutyIntegration
 from app.models.base import utcnow
 from app.outbox import enqueue
 from app.services.core.errors import ValidationError
@@ -37,9 +38,7 @@ def integration_at(slug) -> PagerDutyIntegration | None:
 
 
 def secrets_of(integration) -> list[str]:
-    secrets = webhook_secrets(integration)
-    db.session.commit()  # nothing else to read before the signature is checked
-    return secrets
+    return webhook_secrets(integration)
 
 
 def occurred_at(value) -> datetime:
@@ -94,18 +93,30 @@ def receive(integration, body: bytes, webhook_id, *, max_age_hours: int) -> str:
     webhook_id = webhook_id if isinstance(webhook_id, str) and WEBHOOK_ID.fullmatch(webhook_id) else None
     if webhook_id is None:
         raise ValidationError("The webhook has no usable X-Webhook-Id.")
-    key = f"pagerduty:webhook:{webhook_id}"
     pd_incident = incident_id(event["data"])
-    delivery = enqueue(CHANNEL, event["event_type"], f"PagerDuty incident {pd_incident}",
-            {"org_id": integration.org_id, "webhook_id": webhook_id, "event": event}, dedup_key=key,
-            # A note waits for its incident by retrying, so it must not hold up the events behind it.
-            ordering_key=None if event["data"].get("type") == "incident_note" else f"pagerduty:pd-incident:{pd_incident}")
+    row = dict(channel=CHANNEL, kind=event["event_type"], recipient=f"PagerDuty incident {pd_incident}",
+               payload={"org_id": integration.org_id, "webhook_id": webhook_id, "event": event},
+               dedup_key=f"pagerduty:webhook:{webhook_id}",
+               # A note waits for its incident by retrying, so it must not hold up the events behind it.
+               ordering_key=None if event["data"].get("type") == "incident_note" else
+               f"pagerduty:pd-incident:{pd_incident}")
+    return "queued" if _queue_once(row) else "duplicate"
+
+
+def _queue_once(row) -> bool:
+    """Insert the outbox row unless its dedup key is there already (one statement on PostgreSQL); commits."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        inserted = db.session.scalar(pg_insert(Delivery).values(**row, next_attempt_at=utcnow(), created_at=utcnow())
+                                     .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Delivery.id))
+        db.session.commit()
+        return inserted is not None
+    delivery = enqueue(**row)
     if delivery not in db.session.new:  # queued before, by an earlier delivery of the same webhook
         db.session.rollback()
-        return "duplicate"
+        return False
     try:
         db.session.commit()
     except IntegrityError:  # the same webhook, arriving at the same moment, was queued by another request
         db.session.rollback()
-        return "duplicate"
-    return "queued"
+        return False
+    return True

@@ -3,7 +3,7 @@ its webhooks come back signed, Acme's incident and channel move, and Globex's ch
 from concurrent.futures import ThreadPoolExecutor
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Incident, IncidentStatus
 from tests.pagerduty.conftest import ACME_CHANNEL, GLOBEX_CHANNEL, WEBHOOK_SECRET, deliver_slack
@@ -63,3 +63,19 @@ def test_acme_and_globex_escalate_at_once_and_only_acme_hears_about_acme(live_ap
     assert "Acme" not in json.dumps(globex) and acme_incident.reference not in json.dumps(globex)
     # Relay sent PagerDuty the two triggers and nothing it had been told by PagerDuty itself.
     assert [e["event_action"] for e in pd_api.accepted()] == ["trigger", "trigger"]
+
+
+def test_the_same_webhook_three_times_at_the_same_moment_is_queued_once(live_app, db, world):
+    from app.models import Delivery
+
+    pd_incident = {"id": "QRACE01", "title": "Race", "service": {"id": "PPROVID", "summary": "Core"}}
+    body = webhook_body("incident.triggered", pd_incident, occurred_at=occurred())
+    headers = webhook_headers(body, [WEBHOOK_SECRET], webhook_id="W-race")
+    url = f"{live_app}/pagerduty/webhooks/{world['provider'].slug}"
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: send_webhook(url, body, headers), range(3)))
+    outcomes = sorted(json.loads(text)["outcome"] for _, text in answers)
+    assert outcomes == ["duplicate", "duplicate", "queued"]
+    assert db.session.scalar(select(func.count()).select_from(Delivery).where(Delivery.dedup_key.like("%W-race"))) == 1
+    deliver_slack()
+    assert db.session.scalar(select(func.count()).select_from(Incident)) == 1
