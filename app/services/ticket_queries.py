@@ -188,4 +188,6 @@ def ticket_summary(actor: User, limit=5) -> TicketSummary:
 
 def matching_tickets(actor: User, filters: TicketFilters):
     """The SELECT of the tickets *actor* may see that match *filters* (unsorted), for cursor pages."""
-    return _filtered(actor, filters).options(joinedload(Ticket.assignee), joinedload(Ticket.org))
+    return _filtered(actor, filters).options(
+        joinedload(Ticket.assignee), joinedload(Ticket.org), joinedload(Ticket.reporter), joinedload(Ticket.campaign),
+        joinedload(Ticket.issue_type), joinedload(Ticket.incident))
