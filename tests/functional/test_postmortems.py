@@ -505,3 +505,21 @@ def test_the_live_fragment_keeps_the_key_toggle(world, login_as):
     client.post(f"/postmortems/{number}/comments/{comment.id}/key", data={"key": "1"})
     fragment = client.get(f"/incidents/{number}/live").get_data(as_text=True)
     assert 'data-testid="key-badge"' in fragment and "Unmark key" in fragment
+
+
+def test_paging_and_escalations_are_key_events(world, db):
+    from app.models import Source
+    from app.services import audit
+
+    incident, rita = world["incident"], world["responder"]
+    audit.record(incident, "paged", rita, Source.WEB, new="Checkout down for everyone")
+    audit.record(incident, "escalated", rita, Source.SLACK, new="SEV2 -> SEV1, customers waiting")
+    audit.record(incident, "pagerduty", None, Source.PAGERDUTY, field="escalated", new="Escalated to level 2")
+    audit.record(incident, "pagerduty_sync_failed", None, Source.SYSTEM, new="timeout")
+    db.session.commit()
+    to_postmortem(world)
+    timeline = incident.postmortem.timeline
+    assert "Rita Responder paged on-call in PagerDuty: Checkout down for everyone" in timeline
+    assert "Rita Responder escalated: SEV2 \\-\\> SEV1, customers waiting" in timeline
+    assert "PagerDuty (escalated): Escalated to level 2" in timeline
+    assert "timeout" not in timeline
