@@ -121,6 +121,17 @@ def start(number):
     return _button(number, lambda: postmortems.start_postmortem(current_user, number), "Postmortem drafted.")
 
 
+@bp.post("/<int:number>/key-events")
+def key_events(number):
+    if not ActionForm().validate_on_submit():
+        flash("That button was out of date. Please try again.", "warning")
+    else:
+        added = postmortems.add_new_key_events(current_user, number)
+        flash(f"Added {added} key event{'s' if added != 1 else ''} to the timeline." if added
+              else "The timeline already lists every key event.", "success" if added else "info")
+    return redirect(url_for("postmortems.view", number=number))
+
+
 @bp.post("/<int:number>/publish")
 def publish(number):
     return _button(number, lambda: postmortems.publish_postmortem(current_user, number), "Postmortem published.")

@@ -9,7 +9,7 @@ from app.services.core import validation
 from app.services.core.errors import DomainError, Forbidden, ValidationError
 from app.services.core.events import emit
 from app.services.core.permissions import Permission, require
-from app.services.pagerduty_settings import integration_for
+from app.services.pagerduty_settings import integration_for, own_integration
 
 NOT_LINKED = ("This channel is not linked to an organization, so Relay cannot tell whose incident this would be. "
               "A provider admin can link it: `/incident link <organization>` here, or Admin → Slack channels & "
@@ -47,7 +47,7 @@ def escalate(actor: User, channel_id, text, *, thread_ts=None, source=Source.SLA
         text = validation.text(text, "text", max_length=incidents.DESCRIPTION_MAX, label="What is wrong")
     except ValidationError as error:
         raise ValidationError({"text": USAGE if not (text or "").strip() else error.message})
-    integration = integration_for(org.id)
+    integration = own_integration(org.id) or integration_for(org.id)  # its own escalation severity first
     incident = incidents.open_incident(
         actor, title=_title(text), severity=integration.default_severity if integration else Severity.SEV2,
         description=text, org_id=org.id, source=source)

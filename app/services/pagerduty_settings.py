@@ -34,11 +34,26 @@ def own_integration(org_id) -> PagerDutyIntegration | None:
     return db.session.scalar(select(PagerDutyIntegration).where(PagerDutyIntegration.org_id == org_id))
 
 
-def integration_for(org_id) -> PagerDutyIntegration | None:
-    """The settings that page for organization *org_id*: its own, else the provider's default."""
-    return own_integration(org_id) or db.session.scalar(
+def default_integration() -> PagerDutyIntegration | None:
+    """The provider's own settings: the default for every organization."""
+    return db.session.scalar(
         select(PagerDutyIntegration).join(Organization, Organization.id == PagerDutyIntegration.org_id)
         .where(Organization.is_provider.is_(True)).order_by(Organization.id).limit(1))
+
+
+def _pages_itself(own) -> bool:
+    """Own settings page by themselves when they hold a routing key, or say not to page at all."""
+    return own is not None and (bool(own.routing_keys) or not own.paging_enabled)
+
+
+def integration_for(org_id) -> PagerDutyIntegration | None:
+    """The settings whose routing key pages organization *org_id*: its own, else the provider's.
+
+    Settings of its own without a routing key (only service ids, say) still page through the
+    provider's key; settings that turn paging off stop it.
+    """
+    own = own_integration(org_id)
+    return own if _pages_itself(own) else (default_integration() or own)
 
 
 def integration_for_service(service_id) -> PagerDutyIntegration | None:
@@ -166,8 +181,9 @@ def overview(actor: User):
     require(actor, Permission.MANAGE_USERS)
     orgs = db.session.scalars(select(Organization).order_by(Organization.is_provider.desc(), Organization.name)).all()
     own = {i.org_id: i for i in db.session.scalars(select(PagerDutyIntegration)).all()}
-    default = next((own[o.id] for o in orgs if o.is_provider and o.id in own), None)
-    return [(org, own.get(org.id), own.get(org.id) or default) for org in orgs]
+    default = default_integration()
+    return [(org, own.get(org.id), own[org.id] if _pages_itself(own.get(org.id)) else default or own.get(org.id))
+            for org in orgs]
 
 
 def reencrypt_all() -> int:

@@ -1,10 +1,12 @@
 """A postmortem's action items (tickets it creates and links) and the rule for closing its incident."""
+from sqlalchemy import select
+
 from app.extensions import db
 from app.models import ActionItem, Incident, IncidentStatus, Postmortem, Source, User
 from app.services import audit, tickets
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition
-from app.services.core.permissions import staff_member
+from app.services.core.permissions import staff_for_org, staff_member
 from app.services.core.records import apply_assignment
 from app.services.postmortems import load_for_writing
 
@@ -65,8 +67,4 @@ def check_can_close(incident: Incident, target):
 
 def possible_owners(incident: Incident) -> list[User]:
     """Who may own an action item of *incident*'s postmortem: its organization's active responders and up."""
-    from sqlalchemy import select
-
-    from app.services.core.permissions import staff_for_org
-
     return db.session.scalars(select(User).where(staff_for_org(incident.org_id)).order_by(User.display_name)).all()

@@ -9,9 +9,9 @@ from app.extensions import db
 from app.models import Attachment, AuditEvent, Comment, Incident, User
 
 # Timeline entries that make a postmortem's list of key events (comments only when marked key).
-KEY_ACTIONS = {"declared", "status_changed", "commander_set", "promoted_from"}
+KEY_ACTIONS = {"declared", "status_changed", "commander_set", "promoted_from",
+               "paged", "page_failed", "escalated", "pagerduty"}  # paging, escalations, PagerDuty's own notes
 KEY_FIELDS = {"severity", "commander"}     # edits worth a line: a severity change is an escalation
-PAGING_WORDS = ("page", "escalat", "pagerduty")  # paging and escalations, however a front names them
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
@@ -70,9 +70,7 @@ def participants(incident: Incident) -> list[User]:
 def _is_key(event: AuditEvent) -> bool:
     if event.action in KEY_ACTIONS:
         return True
-    if event.action == "edited" and event.field in KEY_FIELDS:
-        return True
-    return any(word in event.action for word in PAGING_WORDS)
+    return event.action == "edited" and event.field in KEY_FIELDS
 
 
 def _line(event: AuditEvent) -> str:
@@ -85,6 +83,14 @@ def _line(event: AuditEvent) -> str:
         return f"{who} changed the {md(event.field)} from {md(event.old_value or '—')} to {md(event.new_value or '—')}"
     if event.action == "commander_set":
         return f"{who} made {md(event.new_value)} incident commander"
+    if event.action == "paged":
+        return f"{who} paged on-call in PagerDuty: {md(event.new_value)}"
+    if event.action == "page_failed":
+        return f"Paging on-call failed: {md(event.new_value)}"
+    if event.action == "escalated":
+        return f"{who} escalated: {md(event.new_value)}"
+    if event.action == "pagerduty":
+        return f"PagerDuty ({md(event.field)}): {md(event.new_value)}"
     detail = f": {md(event.new_value)}" if event.new_value else ""
     return f"{who}: {md(event.action.replace('_', ' '))}{detail}"
 
@@ -93,8 +99,9 @@ def key_events(incident: Incident) -> list[tuple[datetime, str]]:
     """The incident's key moments, oldest first: lifecycle, severity, commander, paging, key comments."""
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.subject_type == "incident", AuditEvent.subject_id == incident.id).order_by(AuditEvent.id))
-    lines = [(event.created_at, _line(event)) for event in events if _is_key(event)]
-    if not any(line.startswith(("Relay declared", "declared")) or " declared the incident" in line for _, line in lines):
+    key = [event for event in events if _is_key(event)]
+    lines = [(event.created_at, _line(event)) for event in key]
+    if not any(event.action == "declared" for event in key):  # records made before the audit trail had one
         lines.insert(0, (incident.created_at, f"Declared: {md(incident.title)}"))
     key_comments = db.session.scalars(select(Comment).where(
         Comment.incident_id == incident.id, Comment.is_key.is_(True)).order_by(Comment.created_at, Comment.id))

@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
-from app.models import Incident, Postmortem, PostmortemStatus, User
+from app.models import ActionItem, Incident, Postmortem, PostmortemStatus, Ticket, User
 from app.services import search
 from app.services.core import validation
 from app.services.postmortem_draft import Impact, md, participants, when
@@ -43,7 +43,7 @@ def list_postmortems(actor: User, filters: PostmortemFilters):
     q = validation.search_term(filters.q)
     if q:
         query = query.where(or_(search.matching(Incident, q, Incident.title),
-                                *[column.ilike(search._like(q), escape="\\") for column in SEARCHED]))
+                                *[search.contains(column, q) for column in SEARCHED]))
     order = (Postmortem.published_at.desc() if status is PostmortemStatus.PUBLISHED
              else Postmortem.updated_at.desc())
     query = query.order_by(*search.exact_first(Incident, q), order, Postmortem.id.desc())
@@ -52,8 +52,6 @@ def list_postmortems(actor: User, filters: PostmortemFilters):
 
 def action_items_of(postmortem: Postmortem):
     """The action items with their tickets and owners, loaded in one query."""
-    from app.models import ActionItem, Ticket
-
     return db.session.scalars(select(ActionItem).where(ActionItem.postmortem_id == postmortem.id)
                               .options(joinedload(ActionItem.ticket).joinedload(Ticket.assignee))
                               .order_by(ActionItem.id)).all()

@@ -16,7 +16,7 @@ from app.services.core import validation
 from app.services.core.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from app.services.core.events import emit, subscribe
 from app.services.core.permissions import Permission, can, can_see
-from app.services.postmortem_draft import first_draft
+from app.services.postmortem_draft import first_draft, timeline_text
 
 SECTION_MAX = 50_000
 # Statuses whose incident may have a postmortem written for it.
@@ -221,6 +221,20 @@ def edit_postmortem(actor: User, number: int, *, texts: dict, base_version, base
         emit("postmortem.edited", postmortem, actor, source, sections=list(changes))
     db.session.commit()
     return postmortem
+
+
+def add_new_key_events(actor: User, number: int, *, source=Source.WEB) -> int:
+    """Append to the timeline section the key events (and key comments) it does not list yet; how many."""
+    postmortem = load_for_writing(actor, number)
+    present = set(postmortem.timeline.splitlines())
+    new = [line for line in timeline_text(postmortem.incident).splitlines() if line not in present]
+    if new:
+        postmortem.timeline = normalized("\n".join([postmortem.timeline, *new]))
+        postmortem.version += 1
+        postmortem.updated_at, postmortem.updated_by = utcnow(), actor
+        audit.record(postmortem.incident, "postmortem_edited", actor, source, field="postmortem", new="Timeline")
+    db.session.commit()
+    return len(new)
 
 
 def publish_postmortem(actor: User, number: int, *, source=Source.WEB) -> Postmortem:

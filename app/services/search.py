@@ -10,6 +10,11 @@ def _like(text):
     return f"%{escaped}%"
 
 
+def contains(column, q):
+    """A WHERE clause for rows whose *column* contains the search term *q* (a literal, case-insensitive)."""
+    return column.ilike(_like(validation.search_term(q) or ""), escape="\\")
+
+
 def matching(model, q, *columns):
     """A WHERE clause for *model* rows whose *columns* contain *q*, or whose number *q* names."""
     q = validation.search_term(q) or ""

@@ -40,10 +40,21 @@ def level_of(record) -> str:
 
 
 def policy_for(org_id: int) -> SlaPolicy | None:
-    """The organization's own policy, else the provider's default (None if there is neither)."""
-    policies = db.session.scalars(select(SlaPolicy).where((SlaPolicy.org_id == org_id) | SlaPolicy.org_id.is_(None))
-                                  .order_by(SlaPolicy.org_id.is_(None))).all()
-    return policies[0] if policies else None
+    """The organization's own policy, else the provider's default (None if there is neither).
+
+    Remembered for the session (a request, or one worker round), so a scan over many records of
+    one organization reads its policy once; forget_policies() after creating one.
+    """
+    known = db.session.info.setdefault("sla_policies", {})
+    if org_id not in known:
+        policies = db.session.scalars(select(SlaPolicy).where((SlaPolicy.org_id == org_id) | SlaPolicy.org_id.is_(None))
+                                      .order_by(SlaPolicy.org_id.is_(None))).all()
+        known[org_id] = policies[0] if policies else None
+    return known[org_id]
+
+
+def forget_policies():
+    db.session.info.pop("sla_policies", None)
 
 
 def calendar_of(policy: SlaPolicy, around_the_clock: bool) -> Calendar:

@@ -12,7 +12,7 @@ from app.models import (OPEN_STATUSES, OPEN_TICKET_STATUSES, Incident, Organizat
 from app.services.core import validation
 from app.services.core.errors import NotFound, ValidationError
 from app.services.core.permissions import Permission, can_work_in, require
-from app.services.sla import track
+from app.services.sla import forget_policies, track
 
 DAY = 8 * 60  # one business day of the default working hours, in minutes
 # (level, respond, resolve, update cadence, 24x7): SEV1 and SEV2 run around the clock.
@@ -53,6 +53,7 @@ def ensure_default_policy(manager: User | None = None) -> SlaPolicy:
                            manager=manager, targets=default_targets())
         db.session.add(policy)
         db.session.flush()
+        forget_policies()
     return policy
 
 
@@ -86,6 +87,7 @@ def create_policy(actor: User, org_id) -> SlaPolicy:
                                           around_the_clock=t.around_the_clock) for t in default.targets])
     db.session.add(policy)
     db.session.commit()
+    forget_policies()
     return policy
 
 

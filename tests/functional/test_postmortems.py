@@ -473,6 +473,7 @@ MATRIX = [
     ("POST", "/postmortems/{n}/actions", {"title": "x"}, 302, 403),
     ("POST", "/postmortems/{n}/unpublish", {}, 302, 403),
     ("POST", "/postmortems/{n}/start", {}, 302, 403),
+    ("POST", "/postmortems/{n}/key-events", {}, 302, 403),
 ]
 
 
@@ -505,3 +506,38 @@ def test_the_live_fragment_keeps_the_key_toggle(world, login_as):
     client.post(f"/postmortems/{number}/comments/{comment.id}/key", data={"key": "1"})
     fragment = client.get(f"/incidents/{number}/live").get_data(as_text=True)
     assert 'data-testid="key-badge"' in fragment and "Unmark key" in fragment
+
+
+def test_paging_and_escalations_are_key_events(world, db):
+    from app.models import Source
+    from app.services import audit
+
+    incident, rita = world["incident"], world["responder"]
+    audit.record(incident, "paged", rita, Source.WEB, new="Checkout down for everyone")
+    audit.record(incident, "escalated", rita, Source.SLACK, new="SEV2 -> SEV1, customers waiting")
+    audit.record(incident, "pagerduty", None, Source.PAGERDUTY, field="escalated", new="Escalated to level 2")
+    audit.record(incident, "pagerduty_sync_failed", None, Source.SYSTEM, new="timeout")
+    db.session.commit()
+    to_postmortem(world)
+    timeline = incident.postmortem.timeline
+    assert "Rita Responder paged on-call in PagerDuty: Checkout down for everyone" in timeline
+    assert "Rita Responder escalated: SEV2 \\-\\> SEV1, customers waiting" in timeline
+    assert "PagerDuty (escalated): Escalated to level 2" in timeline
+    assert "timeout" not in timeline
+
+
+def test_key_events_after_the_draft_are_added_without_touching_edits(world, login_as, db):
+    incident = to_postmortem(world)
+    number = incident.number
+    postmortems.edit_postmortem(world["responder"], number, base_version=1, base_hashes={},
+                                texts={"timeline": incident.postmortem.timeline + "\n- **09:10 UTC** Vendor called back"})
+    late = incidents.comment_on_incident(world["manager"], number, "The canary would have caught it")
+    client = login_as(world["responder"])
+    client.post(f"/postmortems/{number}/comments/{late.id}/key", data={"key": "1"})
+    response = client.post(f"/postmortems/{number}/key-events", follow_redirects=True)
+    assert "Added 1 key event to the timeline." in flashes(response)
+    timeline = db.session.get(Postmortem, incident.postmortem.id).timeline
+    assert "Vendor called back" in timeline and timeline.endswith("The canary would have caught it")
+    response = client.post(f"/postmortems/{number}/key-events", follow_redirects=True)
+    assert "already lists every key event" in " ".join(flashes(response))
+    assert login_as(world["customer_manager"]).post(f"/postmortems/{number}/key-events").status_code == 404

@@ -171,3 +171,16 @@ def test_an_organization_without_settings_is_paged_through_the_providers(db, wor
     pagerduty_settings.save_integration(world["admin"], world["acme"].id, paging_enabled=False)
     assert pagerduty_settings.integration_for(world["acme"].id).org_id == world["acme"].id
     assert db.session.scalar(select(PagerDutyIntegration.id).where(PagerDutyIntegration.org_id == world["acme"].id))
+
+
+def test_own_settings_without_a_routing_key_still_page_through_the_providers(db, factory, pd_api, world):
+    from app.services import escalations
+    from tests.pagerduty.conftest import ACME_CHANNEL, PROVIDER_KEY, deliver_slack
+
+    pagerduty_settings.save_integration(world["admin"], world["acme"].id, service_ids="PACMESV",
+                                        default_severity="sev1")
+    assert pagerduty_settings.integration_for(world["acme"].id).org_id == world["provider"].id
+    escalation = escalations.escalate(world["carl"], ACME_CHANNEL, "Checkout down")
+    assert escalation.paged and escalation.incident.severity.value == "sev1"  # Acme's own escalation severity
+    deliver_slack()
+    assert [e["routing_key"] for e in pd_api.accepted("trigger")] == [PROVIDER_KEY]
