@@ -30,6 +30,7 @@ class Worker:
             try:
                 scheduler.run_due_jobs()
                 sla_scan.scan()
+                sla_scan.update_cadence()
                 audit_seal.seal_if_due()
                 return deliver_due(should_stop=self.stopping.is_set)
             except Exception:

@@ -6,21 +6,23 @@ it is refreshed (PostgreSQL: SKIP LOCKED, so two workers share the work and neve
 same record at once) and committed on its own; a record another worker has just handled is
 no longer due when it is read again under the lock.
 """
+from datetime import timedelta
 import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from app.extensions import db
-from app.models import Incident, Ticket
+from app.models import OPEN_STATUSES, Incident, Severity, Source, Ticket
 from app.models.base import utcnow
-from app.services.core.events import subscribe_all
-from app.services.sla import track
+from app.services.core.events import emit, subscribe_all
+from app.services.sla import policy_for, track
 from app.services.sla_escalation import refresh
 
 log = logging.getLogger("relay.sla")
 
-BATCH = 500  # records read per query; a round goes on until nothing is due
+BATCH = 500
+CADENCE_FLOOR_MINUTES = 5  # no policy asks for updates more often than this  # records read per query; a round goes on until nothing is due
 
 
 def scan(now=None, limit=None) -> int:
@@ -63,6 +65,30 @@ def _refresh_one(model, record_id, now) -> bool:
         db.session.rollback()
         log.exception("SLA refresh of %s %s failed; the next round tries again", model.__name__, record_id)
         return False
+
+
+def update_cadence(now=None) -> int:
+    """Open SEV1/SEV2 incidents quiet for longer than their update cadence: announce each quiet spell.
+
+    The event carries when the incident was last updated (a comment, a move, an edit), so the
+    notifier's dedup key makes one prompt per quiet spell however many rounds see it.
+    """
+    now = now or utcnow()
+    quiet = db.session.scalars(select(Incident).where(
+        Incident.status.in_(OPEN_STATUSES), Incident.severity.in_([Severity.SEV1, Severity.SEV2]),
+        Incident.updated_at < now - timedelta(minutes=CADENCE_FLOOR_MINUTES))).all()
+    prompted = 0
+    for incident in quiet:
+        policy = policy_for(incident.org_id)
+        target = policy.target_for("incident", incident.severity.value) if policy else None
+        if target is None or not target.update_minutes:
+            continue
+        if incident.updated_at <= now - timedelta(minutes=target.update_minutes):
+            emit("incident.update_due", incident, None, Source.SYSTEM, since=incident.updated_at,
+                 cadence_minutes=target.update_minutes)
+            prompted += 1
+    db.session.commit()
+    return prompted
 
 
 def _escalated_fields(record):

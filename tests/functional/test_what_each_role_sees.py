@@ -6,8 +6,8 @@ from app.models import NotificationOptOut, Role
 from app.services.notification_kinds import KINDS
 from app.services.notification_settings import kinds_for, save_preferences
 
-ADMIN_ONLY = {"ticket.created", "report.stale"}
-STAFF_ONLY = {"incident.declared", "incident.assigned", "ticket.assigned", "ticket.overdue"}
+ADMIN_ONLY = {"ticket.created", "report.stale", "webhook.disabled"}
+STAFF_ONLY = {"incident.declared", "incident.assigned", "ticket.assigned", "ticket.overdue", "sla.at_risk", "sla.breached"}
 
 
 @pytest.mark.parametrize("path", ["/", "/incidents/"])

@@ -97,3 +97,29 @@ def test_the_slack_button_opens_the_modal_for_managers_only(slack, slack_api, db
     assert submit("UMIA", "V4", "Revenue").data == b""  # Slack's retry of the same submission does nothing
     db.session.refresh(incident)
     assert incident.severity == Severity.SEV2 and escalations(db, incident) == ["Revenue"]
+
+
+def test_a_quiet_sev1_prompts_its_commander_once_per_quiet_spell(db, people, slack_api):
+    from datetime import datetime
+
+    import time_machine
+
+    from app.services.sla_scan import update_cadence
+
+    with time_machine.travel(datetime(2026, 11, 30, 9, 0), tick=False) as clock:
+        sla_policies.ensure_default_policy(manager=people["mia"])
+        db.session.commit()
+        incident = incidents.declare_incident(people["alice"], title="Down", severity="sev1",
+                                              commander_id=people["bob"].id)
+        clock.move_to(datetime(2026, 11, 30, 9, 20))
+        assert update_cadence() == 0                      # SEV1: an update every 30 minutes
+        clock.move_to(datetime(2026, 11, 30, 9, 31))
+        update_cadence(), update_cadence()
+        incidents.comment_on_incident(people["bob"], incident.number, "Rolling back")
+        clock.move_to(datetime(2026, 11, 30, 10, 5))
+        update_cadence()
+    prompts = db.session.scalars(select(Delivery).where(Delivery.kind == "incident.update_due")
+                                 .order_by(Delivery.id)).all()
+    assert len(prompts) == 2                              # one per quiet spell, however many rounds
+    assert "no update for 30 minutes" in prompts[0].payload["text"]
+    assert prompts[0].payload["channel_ref"] == ["incident", incident.id, "channel"]
