@@ -94,7 +94,8 @@ class Ticket(db.Model):
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
-    resolved_at: Mapped[datetime | None]
+    # Analytics count resolutions per week by this column (a range scan, not the whole table).
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
     # The SLA clock's answer, kept current by services/sla.py: the state, the earliest open deadline,
     # and when the state next changes by itself (what the breach scan looks for).
