@@ -9,7 +9,7 @@ def cell(value, kind):
         return ""
     if kind == "duration":
         return str(round(value))
-    if kind == "percent":
+    if kind in ("percent", "share"):
         return f"{value * 100:.1f}"
     if kind in PREFIXES:
         return f"{PREFIXES[kind]}{value}"
@@ -22,7 +22,7 @@ def cell(value, kind):
 
 def table_rows(table):
     """The CSV header and rows of *table*; a row may name its own kind last (the summary's mixed rows)."""
-    header = [c.label + (" (seconds)" if c.kind == "duration" else " (%)" if c.kind == "percent" else "")
+    header = [c.label + (" (seconds)" if c.kind == "duration" else " (%)" if c.kind in ("percent", "share") else "")
               for c in table.columns]
     rows = []
     for row in table.rows:

@@ -4,7 +4,7 @@ MTTA: declared to acknowledged. MTTR: declared to resolved; a reopen clears the 
 MTTR counts the last fix and a reopened incident that is not resolved again is not counted.
 Every number comes from SQL aggregates over the incidents the viewer may see.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import DateTime, func, literal, select
@@ -17,46 +17,9 @@ from app.services import reports
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
 from app.services.report_stats import EVERYTHING, Group, grouped
+from app.services.report_tables import Column, Table, WeeklyChart
 
 LONGEST = 10
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: str = "text"   # text, count, duration, percent, date, incident, ticket
-
-
-@dataclass
-class Table:
-    """One table of a report: shown on the page, and exported as CSV under its key."""
-
-    key: str
-    title: str
-    columns: list[Column]
-    rows: list[tuple] = field(default_factory=list)
-    note: str = ""
-
-
-@dataclass
-class WeeklyChart:
-    """Counts per week per series, for a stacked bar chart and the table beside it."""
-
-    weeks: list[date]
-    series: list[tuple[str, str]]       # (key, label) in stacking order
-    values: dict                         # {(week, key): count}
-
-    def total(self, week):
-        return sum(self.values.get((week, key), 0) for key, _ in self.series)
-
-    @property
-    def highest(self):
-        return max((self.total(week) for week in self.weeks), default=0)
-
-    @property
-    def highest_single(self):
-        return max(self.values.values(), default=0)
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """What an open page polls: a cheap version of what it shows, so an unchanged page costs one small query."""
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import AuditHead, Incident
+from app.models import AuditHead, Incident, SlaState
 from app.services.core.errors import NotFound
 from app.services.core.permissions import can_see, visible_filter
 
@@ -17,19 +17,25 @@ def record_version(actor, model, number: int) -> str:
                   .where(AuditHead.subject_type == subject_type, AuditHead.subject_id == model.id)
                   .scalar_subquery())
     row = db.session.execute(
-        select(model.org_id, model.reporter_id, model.updated_at, last_event).where(model.number == number)
+        select(model.org_id, model.reporter_id, model.updated_at, last_event, model.sla_state, model.sla_due_at)
+        .where(model.number == number)
     ).one_or_none()
     if row is None or not can_see(actor, row):
         raise NotFound(f"{model.__name__} {model.PREFIX}-{number} was not found.")
-    return f"{row.updated_at.isoformat()}/{row[3] or 0}"
+    # The SLA scan moves a record to at risk or breached without touching updated_at.
+    return f"{row.updated_at.isoformat()}/{row[3] or 0}/{getattr(row.sla_state, 'value', '-')}/{row.sla_due_at}"
 
 
 def list_version(actor, model) -> str:
-    """The version of every *model* row *actor* may see: the newest change and how many rows (deletions)."""
-    newest, total = db.session.execute(
-        select(func.max(model.updated_at), func.count()).select_from(model).where(visible_filter(actor, model))
+    """The version of every *model* row *actor* may see: the newest change, how many rows (deletions) and
+    how many are at risk or breached (the SLA scan changes those without touching updated_at)."""
+    newest, total, at_risk, breached = db.session.execute(
+        select(func.max(model.updated_at), func.count(),
+               func.count(case((model.sla_state == SlaState.AT_RISK, 1))),
+               func.count(case((model.sla_state == SlaState.BREACHED, 1))))
+        .select_from(model).where(visible_filter(actor, model))
     ).one()
-    return f"{newest.isoformat() if newest else '-'}/{total}"
+    return f"{newest.isoformat() if newest else '-'}/{total}/{at_risk}/{breached}"
 
 
 def dashboard_version(actor) -> str:

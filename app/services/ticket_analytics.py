@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Campaign, Comment, IssueType, Organization, Priority, Ticket, User
 from app.models.base import utcnow
 from app.models.sql import week_start
-from app.services.analytics import Column, Table, WeeklyChart, _named, sla_table, weeks_between
+from app.services.analytics import _named, sla_table, weeks_between
+from app.services.report_tables import Column, Table, WeeklyChart
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
 from app.services.report_stats import Group, grouped

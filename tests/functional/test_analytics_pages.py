@@ -10,9 +10,9 @@ from app.models.base import utcnow
 from tests.support import field_errors
 
 TABLES = {"incidents": ["summary", "weekly", "by_severity", "by_organization", "by_product_area", "by_commander",
-                        "longest"],
+                        "longest", "sla"],
           "tickets": ["ticket_weekly", "backlog", "backlog_age", "resolution_by_priority", "resolution_by_campaign",
-                      "resolution_by_issue_type", "first_response", "top_organizations"]}
+                      "resolution_by_issue_type", "first_response", "top_organizations", "sla"]}
 
 
 def incident(factory, org=None, title=None, days_ago=2):

@@ -161,3 +161,18 @@ def test_live_polling_can_be_turned_off(app, client, factory, responder):
     incident = factory.incident()
     assert "data-live " not in client.get(f"/incidents/{incident.number}").get_data(as_text=True)
     assert "data-live " not in client.get("/incidents/").get_data(as_text=True)
+
+
+def test_the_sla_scan_changes_the_version_without_touching_updated_at(client, db, factory, responder):
+    """The breach scan keeps updated_at; an open page must still notice the new SLA state."""
+    from app.models import SlaState
+    incident = factory.incident()
+    page_tag = etag_of(client.get(f"/incidents/{incident.number}").get_data(as_text=True))
+    list_tag = etag_of(client.get("/incidents/").get_data(as_text=True))
+    updated = incident.updated_at
+    db.session.execute(db.text("UPDATE incidents SET sla_state = 'breached' WHERE id = :id"), {"id": incident.id})
+    db.session.commit()
+    db.session.refresh(incident)
+    assert incident.updated_at == updated
+    assert poll(client, f"/incidents/{incident.number}/live", page_tag).status_code == 200
+    assert poll(client, "/incidents/live", list_tag).status_code == 200

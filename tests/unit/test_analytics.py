@@ -177,3 +177,4 @@ def test_ticket_resolution_first_response_backlog_and_weeks(db, factory, manager
     weekly = tables["ticket_weekly"].rows
     assert sum(r[1] for r in weekly) == 6 and sum(r[2] for r in weekly) == 2
     assert rows_of(tables["top_organizations"])[factory.provider().name][1:] == (6, 2)
+
