@@ -116,8 +116,8 @@ def main():
         parser.error("--database-url must be a PostgreSQL database")
     app = scratch_app(args.database_url, WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="1000/minute")
     with app.app_context():
+        migrate()  # with --reuse: brings a database filled by an older version up to date
         if not args.reuse:
-            migrate()
             began = time.perf_counter()
             fill(args)
             print(f"filled in {time.perf_counter() - began:.0f} s")
