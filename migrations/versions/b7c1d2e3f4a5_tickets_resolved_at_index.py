@@ -1,7 +1,7 @@
 """tickets.resolved_at index: analytics count resolutions per week without reading the whole table
 
 Revision ID: b7c1d2e3f4a5
-Revises: 34a9a74d9a99
+Revises: 3fa03b2ab80e
 Create Date: 2026-11-29 23:05:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7c1d2e3f4a5'
-down_revision = '34a9a74d9a99'
+down_revision = '3fa03b2ab80e'
 branch_labels = None
 depends_on = None
 
