@@ -9,7 +9,7 @@ from app.extensions import db
 from tests.conftest import make_config
 from tests.integration.test_migrations import _postgres_database
 
-BEFORE = "3fa03b2ab80e"  # the last schema without the index
+BEFORE = "3fa03b2ab80e"  # webhooks: the last schema without the index
 AT = "2026-11-01 10:00:00"
 
 
