@@ -1,10 +1,9 @@
 // Relay's own script: the Content-Security-Policy allows no inline script, handler or style.
 "use strict";
 
-// Bars and chart columns carry their size as data; set it here (CSSOM, allowed by the policy).
+// Bars carry their width as data; set it here (CSSOM, allowed by the policy).
 function sizeBars(root) {
   root.querySelectorAll("[data-width]").forEach((el) => { el.style.width = el.dataset.width + "%"; });
-  root.querySelectorAll("[data-height]").forEach((el) => { el.style.height = el.dataset.height + "%"; });
 }
 sizeBars(document);
 

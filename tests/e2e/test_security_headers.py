@@ -31,14 +31,14 @@ def test_every_page_loads_without_a_csp_violation(page, demo, sign_in):
     assert not violations
 
 
-def test_charts_are_drawn_by_the_static_script(page, demo, sign_in):
+def test_dashboard_bars_are_drawn_by_the_static_script(page, demo, sign_in):
+    """The dashboard's bars get their width from relay.js (the CSP allows no style attribute).
+
+    The analytics charts are server-made SVG and need no script: tests/e2e/test_analytics.py."""
     sign_in("admin@example.com", "admin123")
     page.goto("/")
     widths = page.locator(".bar[data-width]").evaluate_all("bars => bars.map(b => b.style.width)")
     assert widths and all(width.endswith("%") for width in widths)
-    page.goto("/analytics/")
-    heights = page.locator("[data-height]").evaluate_all("cells => cells.map(c => c.style.height)")
-    assert heights and all(height.endswith("%") for height in heights)
 
 
 def test_delete_still_asks_first(page, demo, factory, sign_in):
