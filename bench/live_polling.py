@@ -24,99 +24,25 @@ import http.client
 import os
 import random
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 
 from common import ROOT, migrate, scratch_app
+from pages_vs_floor import cpu_seconds, free_port, sign_in, start, stop
 from incident_list import fill as fill_incidents
 
 from app.extensions import db
 
 USERS = [("admin@example.com", "admin123"), ("manager@example.com", "manager123"),
          ("support@example.com", "support123"), ("user@example.com", "user123")]
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(env, port):
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-               "--access-logfile", "-", "run:app"]
-    process = subprocess.Popen(command, cwd=str(ROOT), env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"gunicorn did not start (exit {process.returncode})")
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("gunicorn did not start within 60 s")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def cpu_seconds(master_pid):
-    """User + system CPU seconds of the gunicorn master and its workers so far."""
-    pids = [master_pid]
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                fields = open(f"/proc/{name}/stat").read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == master_pid:
-                pids.append(int(name))
-    total = 0
-    for pid in pids:
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
 
 
 def request(conn, method, path, cookie, headers=None, body=None):
     conn.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
     response = conn.getresponse()
     return response, response.read()
-
-
-def sign_in(port, email, password):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", "/auth/login")
-    response = conn.getresponse()
-    page = response.read().decode()
-    cookie = response.getheader("Set-Cookie").split(";")[0]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
-    response, _ = request(conn, "POST", "/auth/login", cookie,
-                          {"Content-Type": "application/x-www-form-urlencoded"}, body)
-    assert response.status == 302, f"sign-in of {email} failed: {response.status}"
-    conn.close()
-    return response.getheader("Set-Cookie").split(";")[0]
 
 
 def page_etag(port, path, cookie):
@@ -238,7 +164,7 @@ def main():
            "SESSION_COOKIE_SECURE": "0", "LOGIN_RATE_LIMIT": "1000/minute", "RELAY_INPROCESS_WORKER": "0",
            "LIVE_POLL_SECONDS": str(args.interval), "PYTHONPATH": str(ROOT)}
     port = free_port()
-    server = start(env, port)
+    server = start(str(ROOT), "run:app", env, port, options=("--workers", "2"))  # threads: gunicorn.conf.py
     numbers = list(range(1, 51))
     results = {False: [], True: []}
     try:

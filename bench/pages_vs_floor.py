@@ -106,8 +106,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(cwd, app_spec, env, port):
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--preload",
+def start(cwd, app_spec, env, port, options=("--workers", "2", "--threads", "4", "--preload")):
+    """Start gunicorn serving *app_spec* from *cwd* in a process group of its own; wait until it listens."""
+    command = [sys.executable, "-m", "gunicorn", *options,
                "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", app_spec]
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL, start_new_session=True)
@@ -134,8 +135,8 @@ def stop(process):
             process.wait()
 
 
-def sign_in(port):
-    """A Cookie header for a session signed in as the demo admin, through the real login form."""
+def sign_in(port, email="admin@example.com", password="admin123"):
+    """A Cookie header for a session signed in (the demo admin by default), through the real login form."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
@@ -143,13 +144,12 @@ def sign_in(port):
     cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
         re.search(r'name="csrf_token" value="([^"]+)"', page)
-    body = urllib.parse.urlencode({"csrf_token": token.group(1), "email": "admin@example.com",
-                                   "password": "admin123"})
+    body = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email, "password": password})
     conn.request("POST", "/auth/login", body=body, headers={
         "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
     response = conn.getresponse()
     response.read()
-    assert response.status == 302, f"sign-in failed: {response.status}"
+    assert response.status == 302, f"sign-in of {email} failed: {response.status}"
     conn.close()
     return response.getheader("Set-Cookie").split(";")[0]
 
