@@ -2,9 +2,8 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
-from app.extensions import db
 from app.models import Incident, IncidentStatus, Organization, ProductArea, Severity, User
 from app.services import search
 from app.services.core import validation
@@ -19,11 +18,6 @@ SORTS = {
     "updated": (Incident.updated_at.desc(), Incident.id.desc()),
     "due": (Incident.sla_due_at.is_(None), Incident.sla_due_at.asc(), Incident.id.asc()),
 }
-
-
-# What a list row shows, joined into the page's one query (a product area's owners are not shown).
-LISTED = (joinedload(Incident.assignee), joinedload(Incident.product_area).lazyload(ProductArea.owners),
-          joinedload(Incident.org))
 
 
 @dataclass
@@ -83,12 +77,6 @@ def matching_incident_rows(actor: User, filters: IncidentFilters):
 
 def _order(filters):
     return (*search.exact_first(Incident, filters.q), *SORTS.get(filters.sort, SORTS["newest"]))
-
-
-def list_incidents(actor: User, filters: IncidentFilters):
-    """Return one page of the incidents *actor* may see, filtered and sorted, as Incident objects."""
-    query = _filtered(actor, filters).order_by(*_order(filters)).options(*LISTED)
-    return db.paginate(query, page=max(filters.page, 1), per_page=filters.per_page, error_out=False)
 
 
 Assignee = aliased(User)
