@@ -111,12 +111,13 @@ class Config:
     # `flask run` in development starts a worker thread too, unless this is 0.
     RELAY_INPROCESS_WORKER = env_bool("RELAY_INPROCESS_WORKER", True)
 
-    # Scheduled jobs: "HH:MM" is daily, "monday HH:MM" weekly, both in TIMEZONE.
+    # Scheduled jobs: "HH:MM" is daily, "monday HH:MM" weekly, both in TIMEZONE; ":MM" hourly.
     OVERDUE_REMINDER_AT = env("OVERDUE_REMINDER_AT", "08:00")
     OVERDUE_AFTER_DAYS = env_int("OVERDUE_AFTER_DAYS", 7)
     STALE_REPORT_AT = env("STALE_REPORT_AT", "08:00")
     STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 3)
     WEEKLY_SUMMARY_AT = env("WEEKLY_SUMMARY_AT", "monday 09:00")
+    TICKETS_PIN_AT = env("TICKETS_PIN_AT", ":00")
 
     # Slack: without a bot token and signing secret the Slack endpoints answer 404.
     SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET")

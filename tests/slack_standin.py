@@ -33,6 +33,7 @@ class Call:
     args: dict
     at: float = field(default_factory=time.monotonic)
     error: str | None = None   # what the stand-in answered when it failed the call
+    answer: dict | None = None  # the whole answer (a posted message's ts...)
 
 
 class SlackStandin:
@@ -59,6 +60,11 @@ class SlackStandin:
     def add_file(self, file_id, name, content: bytes):
         self.files[file_id] = (name, content)
 
+    def delete_message(self, channel, ts):
+        """Someone deleted a message in Slack: it and its pin are gone."""
+        self.messages.pop((channel, ts), None)
+        self.pins.discard((channel, ts))
+
     def fail(self, method, error, times=1, status=200, retry_after=None):
         """Make the next *times* calls of *method* ("*" for any) answer *error*."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
@@ -73,6 +79,11 @@ class SlackStandin:
 
     def succeeded(self, method):
         return [c.args for c in self.calls if c.method == method and c.error is None]
+
+    def posted(self, channel):
+        """(ts, arguments) of each message posted to *channel*, in order."""
+        return [(c.answer["ts"], c.args) for c in self.calls
+                if c.method == "chat.postMessage" and c.error is None and c.args.get("channel") == channel]
 
     def methods(self):
         return [c.method for c in self.calls]
@@ -157,7 +168,7 @@ class SlackStandin:
                 body = {"ok": False, "error": "unknown_method"}
             else:
                 body = getattr(self, "api_" + method.replace(".", "_"))(args)
-            call.error = body.get("error")
+            call.error, call.answer = body.get("error"), body
         return status, body, headers
 
     def _ts(self):
@@ -216,6 +227,15 @@ class SlackStandin:
         if key in self.pins:
             return self._error("already_pinned")
         self.pins.add(key)
+        return {"ok": True}
+
+    def api_pins_remove(self, args):
+        key = (args.get("channel"), args.get("timestamp"))
+        if key not in self.messages:
+            return self._error("message_not_found")
+        if key not in self.pins:
+            return self._error("no_pin")
+        self.pins.discard(key)
         return {"ok": True}
 
     def api_users_info(self, args):

@@ -2,8 +2,9 @@
 
 The jobs themselves are the table in timetable.py, which create_app gives the
 scheduler as app.extensions["relay.jobs"]. A job's schedule is "HH:MM" (daily)
-or "monday HH:MM" (weekly) in TIMEZONE. Its current period is the latest start
-at or before now. The worker inserts (job, period) into job_runs in the same
+or "monday HH:MM" (weekly) in TIMEZONE, or ":MM" (hourly, that many minutes past
+each hour, counted in UTC so a DST change neither repeats nor skips an hour).
+Its current period is the latest start at or before now. The worker inserts (job, period) into job_runs in the same
 transaction as the job's outbox rows: a second worker's insert fails on the
 unique constraint (or waits, then fails), a crash rolls both back so the job
 runs again, and a worker that was down when a period began runs that period
@@ -50,8 +51,21 @@ def parse_schedule(text: str):
     return weekday, time(int(hours), int(minutes))
 
 
+def hourly_period(schedule: str, now: datetime) -> tuple[str, datetime]:
+    """':05' at 14:03 UTC -> ('2026-11-30T13:05', 13:05): the latest hour's start at or before *now*."""
+    minute = int(schedule.strip()[1:])
+    if not 0 <= minute <= 59:
+        raise ValueError(f"Minutes past the hour must be 0-59 in schedule {schedule!r}")
+    start = now.replace(minute=minute, second=0, microsecond=0)
+    if start > now:
+        start -= timedelta(hours=1)
+    return start.strftime("%Y-%m-%dT%H:%M"), start
+
+
 def current_period(schedule: str, now: datetime, zone: ZoneInfo) -> tuple[str, datetime]:
     """The key and (naive UTC) start of the latest period of *schedule* begun at or before *now*."""
+    if schedule.strip().startswith(":"):
+        return hourly_period(schedule, now)
     weekday, at = parse_schedule(schedule)
     local = now.replace(tzinfo=timezone.utc).astimezone(zone)
     start = datetime.combine(local.date(), at, tzinfo=zone)

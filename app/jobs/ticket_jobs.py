@@ -1,4 +1,4 @@
-"""Daily ticket jobs: overdue reminders to assignees, and the stale report to the admins."""
+"""Ticket jobs: overdue reminders to assignees and the stale report to the admins (daily), the pinned list (hourly)."""
 from datetime import timedelta
 from itertools import groupby
 
@@ -7,13 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import OPEN_TICKET_STATUSES, Ticket
+from app.models import OPEN_TICKET_STATUSES, Priority, Ticket
+from app.models.base import utcnow
 from app.links import absolute_url
 from app.notifications.email.compose import queue_email
 from app.notifications.recipients import admin_recipients
 from app.notifications.email.tickets import ticket_link
 from app.notifications.slack.reports import post_report
+from app.notifications.slack.pins import queue_list
 from app.blocks.reports import ticket_report
+from app.blocks.ticket_pin import empty_list, pinned_list
 
 REPORT_MAX = 50  # tickets listed in one email; the rest are counted
 
@@ -65,3 +68,21 @@ def stale_report(period_start):
                                    tickets=listed(stale), total=len(stale), days=days,
                                    link=absolute_url("tickets.index", fallback="/tickets/")))
     return queued
+
+
+PINNED_PRIORITIES = (Priority.HIGH, Priority.CRITICAL)
+
+
+def hourly_pin(period_start):
+    """Show the open high and critical tickets of every organization in the tickets channel's pinned list.
+
+    The tickets channel is the provider's own: it gets every ticket's card, so the list names every
+    organization's tickets too.
+    """
+    channel = current_app.config.get("SLACK_TICKETS_CHANNEL")
+    if not (current_app.config.get("SLACK_BOT_TOKEN") and channel):
+        return 0
+    urgent = open_tickets(Ticket.priority.in_(PINNED_PRIORITIES))
+    link = absolute_url("tickets.index", fallback="/tickets/")
+    message = pinned_list(listed(urgent), len(urgent), utcnow(), link) if urgent else empty_list(utcnow(), link)
+    return queue_list("tickets", channel, message, empty=not urgent, period=f"{period_start:%Y-%m-%dT%H:%M}")

@@ -6,4 +6,5 @@ TIMETABLE = (
     Job("weekly_summary", "WEEKLY_SUMMARY_AT", incident_jobs.weekly_summary),
     Job("overdue_reminder", "OVERDUE_REMINDER_AT", ticket_jobs.overdue_reminder),
     Job("stale_report", "STALE_REPORT_AT", ticket_jobs.stale_report),
+    Job("tickets_pin", "TICKETS_PIN_AT", ticket_jobs.hourly_pin),
 )

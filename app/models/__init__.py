@@ -16,7 +16,7 @@ from app.models.pagerduty import PagerDutyIntegration, PagerDutyLink, PagerDutyS
 from app.models.postmortem import SECTIONS, ActionItem, Postmortem, PostmortemStatus
 from app.models.product_area import ProductArea, product_area_owners
 from app.models.sla import SlaPolicy, SlaState, SlaTarget
-from app.models.slack import SlackChannelLink, SlackMessage, SlackReceipt
+from app.models.slack import SlackChannelLink, SlackMessage, SlackPin, SlackReceipt
 from app.models.stored_file import FileChunk
 from app.models.ticket import OPEN_TICKET_STATUSES, Priority, Ticket, TicketStatus
 from app.models.user import Role, User
@@ -27,7 +27,7 @@ __all__ = [
     "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "IdempotencyKey", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
     "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Postmortem", "PostmortemStatus",
-    "Priority", "ProductArea", "Role", "SECTIONS", "Severity", "SlackChannelLink", "SlackMessage", "SlackReceipt", "SlaPolicy", "SlaState", "SlaTarget", "Source",
+    "Priority", "ProductArea", "Role", "SECTIONS", "Severity", "SlackChannelLink", "SlackMessage", "SlackPin", "SlackReceipt", "SlaPolicy", "SlaState", "SlaTarget", "Source",
     "Ticket",
     "TicketStatus", "User", "WebhookAttempt", "WebhookEndpoint",
     "next_number",

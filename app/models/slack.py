@@ -24,6 +24,23 @@ class SlackMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SlackPin(db.Model):
+    """A list Relay keeps pinned in a channel and edits in place (the tickets channel's hourly list).
+
+    *ts* is the message shown now (None: nothing posted, or the last one was retired when the
+    list emptied); *pinned* says whether pins.add succeeded for it, so a retry pins without re-posting.
+    """
+
+    __tablename__ = "slack_pins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)   # e.g. "tickets"
+    channel: Mapped[str] = mapped_column(String(40))
+    ts: Mapped[str | None] = mapped_column(String(40))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class SlackReceipt(db.Model):
     """A Slack request we already acted on (event id, view submission, signature), so repeats do nothing."""
 

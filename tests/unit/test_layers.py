@@ -115,7 +115,7 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
 """.replace("FRONTS", repr([front.split(".") for front in FRONTS]))
     output = subprocess.run([sys.executable, "-c", script], cwd=APP.parent, capture_output=True, text=True,
                             check=True).stdout.splitlines()
-    assert output[0] == "['email', 'pagerduty', 'pagerduty_webhook', 'slack', 'webhook'] 1 ['overdue_reminder', 'stale_report', 'weekly_summary'] []"
+    assert output[0] == "['email', 'pagerduty', 'pagerduty_webhook', 'slack', 'webhook'] 1 ['overdue_reminder', 'stale_report', 'tickets_pin', 'weekly_summary'] []"
     for line in output[1:]:
         # Every incident and ticket event also goes to the webhooks.
         assert line.endswith(", 'app.notifications.webhooks.events']"), line

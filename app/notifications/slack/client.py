@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 )
@@ -33,6 +34,11 @@ def response_url_allowed(url) -> bool:
     if not ok:
         log.warning("Refused a Slack response_url outside SLACK_RESPONSE_URL_HOSTS: %.200r", url)
     return ok
+
+
+def error_code(error: SlackApiError) -> str:
+    """The error Slack named in a refused call ("message_not_found"...), or "unknown_error"."""
+    return (error.response.get("error") if error.response is not None else None) or "unknown_error"
 
 
 def _base_url():

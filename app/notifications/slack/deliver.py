@@ -16,7 +16,8 @@ from app.extensions import db
 from app.models import SlackMessage
 from app.outbox.registry import PermanentFailure
 from app.notifications.slack.files import fetch_file
-from app.notifications.slack.client import response_url_allowed, worker_client
+from app.notifications.slack.client import error_code, response_url_allowed, worker_client
+from app.notifications.slack.pins import pin_list
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +41,6 @@ def _save_slot(ref, channel, ts=None):
     db.session.commit()
 
 
-def _error(error: SlackApiError):
-    return (error.response.get("error") if error.response is not None else None) or "unknown_error"
-
-
 def _resolve_people(client, people):
     """Slack ids for people, looking up by email those not linked yet; unknown people are skipped."""
     ids = []
@@ -54,7 +51,7 @@ def _resolve_people(client, people):
             try:
                 ids.append(client.users_lookupByEmail(email=person["email"])["user"]["id"])
             except SlackApiError as error:
-                if _error(error) != "users_not_found":
+                if error_code(error) != "users_not_found":
                     raise
     return list(dict.fromkeys(ids))
 
@@ -71,7 +68,7 @@ def create_channel(client, payload):
             channel = client.conversations_create(name=name if attempt == 1 else f"{name}-{attempt}",
                                                   is_private=payload.get("is_private", True))["channel"]["id"]
         except SlackApiError as error:
-            if _error(error) != "name_taken":
+            if error_code(error) != "name_taken":
                 raise
     if channel is None:
         raise PermanentFailure(f"every channel name like #{name} is taken")
@@ -82,7 +79,7 @@ def create_channel(client, payload):
         try:
             client.conversations_invite(channel=channel, users=",".join(members))
         except SlackApiError as error:
-            if _error(error) not in {"already_in_channel", "cant_invite_self"}:
+            if error_code(error) not in {"already_in_channel", "cant_invite_self"}:
                 raise
 
 
@@ -136,7 +133,7 @@ def post(client, payload):
         try:
             response = client.chat_postMessage(**kwargs)
         except SlackApiError as error:
-            if _error(error) != "not_in_channel":
+            if error_code(error) != "not_in_channel":
                 raise
             client.conversations_join(channel=channel)
             response = client.chat_postMessage(**kwargs)
@@ -148,7 +145,7 @@ def post(client, payload):
         try:
             client.pins_add(channel=message.channel, timestamp=message.ts)
         except SlackApiError as error:
-            if _error(error) != "already_pinned":
+            if error_code(error) != "already_pinned":
                 raise
 
 
@@ -183,7 +180,7 @@ def ephemeral(client, payload):
 
 
 OPERATIONS = {"create_channel": create_channel, "post": post, "update": update, "dm": direct_message,
-              "ephemeral": ephemeral, "fetch_file": fetch_file}
+              "ephemeral": ephemeral, "fetch_file": fetch_file, "pin_list": pin_list}
 
 
 def deliver(delivery):
@@ -194,6 +191,6 @@ def deliver(delivery):
     try:
         operation(worker_client(), delivery.payload)
     except SlackApiError as error:
-        if _error(error) in PERMANENT:
-            raise PermanentFailure(f"Slack refused {delivery.payload['op']}: {_error(error)}") from error
+        if error_code(error) in PERMANENT:
+            raise PermanentFailure(f"Slack refused {delivery.payload['op']}: {error_code(error)}") from error
         raise
