@@ -45,6 +45,8 @@ class Config:
     BASE_URL = env("BASE_URL", "http://127.0.0.1:5000")
     TIMEZONE = env("TIMEZONE", "UTC")
     PER_PAGE = env_int("PER_PAGE", 25)
+    # Incident and ticket lists count their matches up to this many; past it the pager says "1,000+".
+    LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 1000)
     # Open incident and ticket pages, lists and the dashboard ask whether they changed this often (0: never).
     LIVE_POLL_SECONDS = max(0, env_int("LIVE_POLL_SECONDS", 10))
 

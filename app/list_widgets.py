@@ -40,12 +40,18 @@ def pager(page, endpoint):
         href = escape(f"{base}?{urlencode(dict(args, page=number))}")
         return f'<li class="page-item{css}"><a class="page-link" href="{href}">{text}</a></li>'
 
+    gap = '<li class="page-item disabled"><span class="page-link">…</span></li>'
+    # A capped count (services/core/pages.py) knows there are more pages, not how many: no last page.
+    capped = getattr(page, "capped", False)
     items = [link(page.prev_num or 1, "Previous", "" if page.has_prev else " disabled")]
-    for number in page.iter_pages(left_edge=1, right_edge=1, left_current=2, right_current=2):
-        items.append(link(number, number, " active" if number == page.page else "") if number else
-                     '<li class="page-item disabled"><span class="page-link">…</span></li>')
+    for number in page.iter_pages(left_edge=1, right_edge=0 if capped else 1, left_current=2, right_current=2):
+        items.append(link(number, number, " active" if number == page.page else "") if number else gap)
+    if capped:
+        items.append(gap)
     items.append(link(page.next_num or page.pages, "Next", "" if page.has_next else " disabled"))
+    where = f"Page {page.page} · {page.total:,}+ in all" if capped else \
+        f"Page {page.page} of {page.pages} · {page.total} in all"
     return Markup(
         '<nav aria-label="Pages" class="d-flex flex-wrap gap-2 justify-content-between align-items-center">'
-        f'<span class="text-body-secondary small">Page {page.page} of {page.pages} · {page.total} in all</span>'
+        f'<span class="text-body-secondary small" data-testid="pager-count">{where}</span>'
         f'<ul class="pagination flex-wrap mb-0">{"".join(items)}</ul></nav>')

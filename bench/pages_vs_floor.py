@@ -15,6 +15,7 @@ are stopped at the end.
 import argparse
 import http.client
 import os
+import random
 import re
 import signal
 import socket
@@ -101,9 +102,15 @@ def fill_tickets(rows):
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port picked at random in 20000-29999."""
+    while True:
+        port = random.randint(20000, 29999)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def start(cwd, app_spec, env, port, options=("--workers", "2", "--threads", "4", "--preload")):

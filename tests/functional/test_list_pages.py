@@ -1,4 +1,4 @@
-"""Every list: PER_PAGE, pages past the end, search by record number and the navbar jump box."""
+"""Every list: PER_PAGE, pages past the end, counts capped at LIST_COUNT_CAP, search by record number and the navbar jump box."""
 import pytest
 
 from app.models import Delivery, Role
@@ -64,6 +64,35 @@ def test_a_page_past_the_end_links_to_the_last_page(client, factory, admin, app,
     assert "No results on this page" in page and empty not in page
     assert "5 " in page and "on 3 pages" in page
     assert f"{path}?page=3&amp;sort=oldest" in page or f"{path}?sort=oldest&amp;page=3" in page
+
+
+@pytest.mark.parametrize("path, make", [("/incidents/", _incidents), ("/tickets/", _tickets)])
+def test_many_matches_are_counted_up_to_the_cap(client, factory, admin, app, path, make):
+    app.config.update(PER_PAGE=2, LIST_COUNT_CAP=5)
+    make(factory, 9)
+    page = client.get(f"{path}?q=Listed").get_data(as_text=True)
+    # Counted as far as two pages past this one (6 rows), which 9 matches exceed: no last page offered.
+    assert "Page 1 · 6+ in all" in page and " of " not in page.split("pager-count")[1].split("</span>")[0]
+    assert f"{path}?q=Listed&amp;page=2" in page and "page=3" in page
+    assert "page=4" not in page and "page=5" not in page
+    assert '<li class="page-item"><a class="page-link" href="' + f"{path}?q=Listed&amp;page=2" + '">Next' in page
+
+
+@pytest.mark.parametrize("path, make", [("/incidents/", _incidents), ("/tickets/", _tickets)])
+def test_a_page_near_the_end_of_a_capped_list_counts_exactly(client, factory, admin, app, path, make):
+    app.config.update(PER_PAGE=2, LIST_COUNT_CAP=5)
+    make(factory, 9)
+    assert "Page 4 of 5 · 9 in all" in client.get(f"{path}?q=Listed&page=4").get_data(as_text=True)
+    last = client.get(f"{path}?q=Listed&page=5").get_data(as_text=True)
+    assert "Page 5 of 5 · 9 in all" in last and "No results on this page" not in last
+    past = client.get(f"{path}?q=Listed&page=40").get_data(as_text=True)
+    assert "No results on this page" in past and "on 5 pages" in past
+
+
+def test_a_list_under_the_cap_is_counted_exactly(client, factory, admin, app):
+    app.config.update(PER_PAGE=2, LIST_COUNT_CAP=50)
+    _incidents(factory, 9)
+    assert "Page 1 of 5 · 9 in all" in client.get("/incidents/?q=Listed").get_data(as_text=True)
 
 
 def test_an_empty_list_still_says_so(client, admin):
