@@ -126,9 +126,10 @@ def register_security_headers(app):
 
 
 def register_template_helpers(app):
-    from app.templating import register
+    from app import list_rows, templating
 
-    register(app)
+    templating.register(app)
+    list_rows.register(app)
 
 
 def register_jobs(app):
