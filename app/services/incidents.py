@@ -5,7 +5,7 @@ from app.extensions import db
 from app.models import Attachment, Comment, Incident, IncidentStatus, ProductArea
 from app.models import Severity, Source, User, next_number
 from app.models.base import utcnow
-from app.services import attachments, audit, postmortem_actions
+from app.services import attachments, audit, live, postmortem_actions
 from app.services.assignment import check_assignee
 from app.services.core import validation
 from app.services.core.events import emit
@@ -176,5 +176,6 @@ def delete_incident(actor: User, number: int, *, source=Source.WEB):
     db.session.execute(delete(Comment).where(Comment.incident_id == incident.id))
     db.session.execute(delete(Attachment).where(Attachment.incident_id == incident.id))
     db.session.delete(incident)
+    live.note_deletion(Incident)
     db.session.commit()
     attachments.remove_files(files)
