@@ -64,16 +64,17 @@ def integration_for_service(service_id) -> PagerDutyIntegration | None:
                              .where(PagerDutyService.service_id == service_id))
 
 
-def _secret_list(token) -> list[str]:
+def unseal_list(token) -> list[str]:
+    """The secrets in a stored token (a JSON list), decrypted."""
     return json.loads(encryption.decrypt(token)) if token else []
 
 
 def routing_keys(integration) -> list[str]:
-    return _secret_list(integration.routing_keys) if integration else []
+    return unseal_list(integration.routing_keys) if integration else []
 
 
 def webhook_secrets(integration) -> list[str]:
-    return _secret_list(integration.webhook_secrets) if integration else []
+    return unseal_list(integration.webhook_secrets) if integration else []
 
 
 def rest_token(integration) -> str | None:

@@ -1,24 +1,29 @@
-"""Receiving PagerDuty webhooks (v3): parse, check age, drop repeats by X-Webhook-Id, queue for the worker.
+"""Receiving PagerDuty webhooks (v3): verify, parse, check age, drop repeats by X-Webhook-Id, queue for the worker.
 
-The route has verified the signature before anything here reads the body. Queuing is
-one outbox row (channel "pagerduty_webhook") whose dedup key is the webhook id, so a
-webhook PagerDuty delivers again, even at the same moment, is queued once; rows about
-one PagerDuty incident share an ordering key and are applied one after another.
+The signature is checked before the body is parsed. Queuing is one outbox row (channel
+"pagerduty_webhook") whose dedup key is the webhook id, so a webhook PagerDuty delivers
+again, even at the same moment, is queued once; rows about one PagerDuty incident share
+an ordering key and are applied one after another. The answer is kept to one database
+round trip: the decrypted secrets are cached per process, and one autocommitted INSERT
+... SELECT checks that they are still the stored ones while it queues the row.
 """
 from datetime import datetime, timedelta, timezone
+from functools import cache
 import json
 import re
+from typing import NamedTuple
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
-from app.models import Delivery, Organization, PagerDutyIntegration
+from app.models import Delivery, DeliveryState, Organization, PagerDutyIntegration
 from app.models.base import utcnow
-from app.outbox import enqueue
 from app.services.core.errors import ValidationError
-from app.services.pagerduty_settings import webhook_secrets
+from app.services.pagerduty_settings import unseal_list
+from app.services.pagerduty_signatures import signature_problem
 
 CHANNEL = "pagerduty_webhook"
 HANDLED = ("incident.triggered", "incident.acknowledged", "incident.unacknowledged", "incident.resolved",
@@ -27,18 +32,60 @@ HANDLED = ("incident.triggered", "incident.acknowledged", "incident.unacknowledg
 WEBHOOK_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}", re.ASCII)
 PD_ID = re.compile(r"[A-Z0-9]{1,20}", re.ASCII)
 FUTURE_SKEW = timedelta(minutes=5)
+CACHE_MAX = 1000  # organizations whose decrypted secrets a process keeps
+INSERT = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
-def integration_at(slug) -> PagerDutyIntegration | None:
-    """The settings of the organization whose webhook URL this is."""
+class Receiver(NamedTuple):
+    """What answering one organization's webhook URL needs: its id, its stored secrets token, and those secrets."""
+
+    org_id: int
+    token: str | None
+    secrets: tuple[str, ...]
+
+
+class Unverified(Exception):
+    """The webhook's signature matches none of the organization's current secrets."""
+
+
+def _receivers() -> dict:
+    return current_app.extensions.setdefault("relay.pagerduty_receivers", {})
+
+
+def receiver_at(slug, *, fresh=False) -> Receiver | None:
+    """The organization whose webhook URL this is, with its signing secrets decrypted (cached per process).
+
+    The cache is keyed by slug and checked against the stored token by the statement that
+    queues the webhook, so a secret an admin adds or removes applies to the next webhook.
+    """
     if not isinstance(slug, str) or len(slug) > 60:
         return None
-    return db.session.scalar(select(PagerDutyIntegration).join(Organization, Organization.id == PagerDutyIntegration.org_id)
-                             .where(Organization.slug == slug))
+    cached = None if fresh else _receivers().get(slug)
+    if cached is not None:
+        return cached
+    row = db.session.execute(select(PagerDutyIntegration.org_id, PagerDutyIntegration.webhook_secrets)
+                             .join(Organization, Organization.id == PagerDutyIntegration.org_id)
+                             .where(Organization.slug == slug)).first()
+    db.session.rollback()
+    if row is None:
+        _receivers().pop(slug, None)
+        return None
+    receiver = Receiver(row.org_id, row.webhook_secrets, tuple(unseal_list(row.webhook_secrets)))
+    if len(_receivers()) > CACHE_MAX:
+        _receivers().clear()
+    _receivers()[slug] = receiver
+    return receiver
 
 
-def secrets_of(integration) -> list[str]:
-    return webhook_secrets(integration)
+def verified(slug, receiver: Receiver, body: bytes, header) -> Receiver:
+    """*receiver*, or its fresh settings, once the signature matches one of the secrets; Unverified if none does."""
+    problem = signature_problem(body, header, receiver.secrets)
+    if problem and receiver is _receivers().get(slug):  # a secret added since it was cached?
+        receiver = receiver_at(slug, fresh=True) or receiver
+        problem = signature_problem(body, header, receiver.secrets)
+    if problem:
+        raise Unverified(problem)
+    return receiver
 
 
 def occurred_at(value) -> datetime:
@@ -81,11 +128,31 @@ def incident_id(data) -> str | None:
     return value if isinstance(value, str) and PD_ID.fullmatch(value) else None
 
 
-def receive(integration, body: bytes, webhook_id, *, max_age_hours: int) -> str:
-    """Queue a verified webhook for the worker: "queued", "duplicate" or "ignored" (an event Relay does not use)."""
+def accept(slug, receiver: Receiver, body: bytes, header, webhook_id, *, max_age_hours: int) -> str:
+    """Verify, parse and queue a webhook: "queued", "duplicate", "ignored" (an event Relay does not use) or "gone".
+
+    Unverified when the signature matches no current secret, ValidationError for a bad
+    event. Checking the signature comes first; the body is read only after it.
+    """
+    receiver = verified(slug, receiver, body, header)
+    row = _row(receiver, body, webhook_id, max_age_hours)
+    if row is None:  # nothing to queue: make sure the secret that verified it is still current
+        receiver = verified(slug, receiver_at(slug, fresh=True) or Receiver(0, None, ()), body, header)
+        return "ignored"
+    outcome = _queue_once(slug, receiver, row)
+    if outcome != "changed":
+        return outcome
+    receiver = receiver_at(slug, fresh=True)  # the settings changed since they were cached: again, with them
+    if receiver is None:
+        return "gone"
+    return _queue_once(slug, verified(slug, receiver, body, header), row)
+
+
+def _row(receiver: Receiver, body: bytes, webhook_id, max_age_hours) -> dict | None:
+    """The outbox row for a verified webhook, or None for an event Relay does not use."""
     event = parse(body)
     if event["event_type"] not in HANDLED:
-        return "ignored"  # pagey.ping, service.* and the rest
+        return None  # pagey.ping, service.* and the rest
     moment = occurred_at(event["occurred_at"])
     now = utcnow()
     if moment < now - timedelta(hours=max_age_hours) or moment > now + FUTURE_SKEW:
@@ -94,29 +161,44 @@ def receive(integration, body: bytes, webhook_id, *, max_age_hours: int) -> str:
     if webhook_id is None:
         raise ValidationError("The webhook has no usable X-Webhook-Id.")
     pd_incident = incident_id(event["data"])
-    row = dict(channel=CHANNEL, kind=event["event_type"], recipient=f"PagerDuty incident {pd_incident}",
-               payload={"org_id": integration.org_id, "webhook_id": webhook_id, "event": event},
-               dedup_key=f"pagerduty:webhook:{webhook_id}",
-               # A note waits for its incident by retrying, so it must not hold up the events behind it.
-               ordering_key=None if event["data"].get("type") == "incident_note" else
-               f"pagerduty:pd-incident:{pd_incident}")
-    return "queued" if _queue_once(row) else "duplicate"
+    return dict(channel=CHANNEL, kind=event["event_type"], recipient=f"PagerDuty incident {pd_incident}",
+                payload={"org_id": receiver.org_id, "webhook_id": webhook_id, "event": event},
+                dedup_key=f"pagerduty:webhook:{webhook_id}",
+                # A note waits for its incident by retrying, so it must not hold up the events behind it.
+                ordering_key=None if event["data"].get("type") == "incident_note" else
+                f"pagerduty:pd-incident:{pd_incident}")
 
 
-def _queue_once(row) -> bool:
-    """Insert the outbox row unless its dedup key is there already (one statement on PostgreSQL); commits."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        inserted = db.session.scalar(pg_insert(Delivery).values(**row, next_attempt_at=utcnow(), created_at=utcnow())
-                                     .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Delivery.id))
-        db.session.commit()
-        return inserted is not None
-    delivery = enqueue(**row)
-    if delivery not in db.session.new:  # queued before, by an earlier delivery of the same webhook
-        db.session.rollback()
-        return False
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same webhook, arriving at the same moment, was queued by another request
-        db.session.rollback()
-        return False
-    return True
+QUEUED_FIELDS = ("channel", "kind", "recipient", "payload", "dedup_key", "ordering_key", "state", "attempts",
+                 "next_attempt_at", "created_at")
+
+
+@cache
+def _queue_statement(dialect: str):
+    """INSERT the row SELECTed from the settings as cached; the unique webhook id drops a repeat (built once)."""
+    columns = Delivery.__table__.c
+    source = (select(*(bindparam(name, type_=columns[name].type) for name in QUEUED_FIELDS))
+              .select_from(PagerDutyIntegration).join(Organization, Organization.id == PagerDutyIntegration.org_id)
+              .where(Organization.slug == bindparam("slug"), PagerDutyIntegration.org_id == bindparam("org_id"),
+                     PagerDutyIntegration.webhook_secrets == bindparam("token")))
+    return (INSERT[dialect](Delivery).from_select(list(QUEUED_FIELDS), source)
+            .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Delivery.id))
+
+
+def _queue_once(slug, receiver: Receiver, row) -> str:
+    """Queue the outbox row in one autocommitted statement: "queued", "duplicate", or "changed" settings.
+
+    The row is selected from the organization's settings as they were cached, so nothing is
+    queued once they have changed; the webhook id's unique key drops a repeat, even one
+    arriving at the same moment.
+    """
+    now = utcnow()
+    values = {**row, "state": DeliveryState.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
+              "slug": slug, "org_id": receiver.org_id, "token": receiver.token}
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if connection.execute(_queue_statement(connection.dialect.name), values).first() is not None:
+            return "queued"
+        current = connection.execute(select(PagerDutyIntegration.webhook_secrets).join(
+            Organization, Organization.id == PagerDutyIntegration.org_id).where(
+            Organization.slug == slug, PagerDutyIntegration.org_id == receiver.org_id)).first()
+    return "duplicate" if current is not None and current.webhook_secrets == receiver.token else "changed"

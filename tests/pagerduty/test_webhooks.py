@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, Delivery, DeliveryState, Incident, IncidentStatus, PagerDutyLink, Source
 from app.services import escalations, pagerduty_settings
-from app.pagerduty.verify import signature_problem
+from app.services.pagerduty_signatures import signature_problem
 from tests.pagerduty.conftest import ACME_CHANNEL, GLOBEX_CHANNEL, PROVIDER_SERVICE, WEBHOOK_SECRET, deliver_slack
 from tests.pagerduty_standin import occurred, signature, webhook_body, webhook_headers
 
@@ -160,6 +160,25 @@ def test_a_rotated_secret_old_and_new_valid_then_old_removed(client, db, pd_api,
     pagerduty_settings.remove_webhook_secret(world["admin"], provider.id, 1)
     assert old.event("incident.escalated", pd_incident, occurred_at=at(4)).status_code == 401
     assert new.event("incident.escalated", pd_incident, occurred_at=at(5)).status_code == 202
+
+
+def test_secrets_cached_by_the_receiver_follow_what_an_admin_saves(client, db, pd_api, world):
+    """The decrypted secrets are kept per process, yet every change an admin makes applies to the next webhook."""
+    incident, pd_incident = escalated(db, pd_api, world)
+    provider, admin, new_secret = world["provider"], world["admin"], "the-new-secret-0000000003"
+    old, new = Sender(client, provider.slug), Sender(client, provider.slug, [new_secret])
+    ping = json.dumps({"event": {"event_type": "pagey.ping", "id": "P1"}}).encode()
+    assert old.event("incident.escalated", pd_incident, occurred_at=at(1)).status_code == 202  # cached now
+    pagerduty_settings.save_integration(admin, provider.id, webhook_secret=new_secret, service_ids=PROVIDER_SERVICE)
+    assert new.event("incident.escalated", pd_incident, occurred_at=at(2)).status_code == 202
+    pagerduty_settings.remove_webhook_secret(admin, provider.id, 1)
+    assert old.event("incident.escalated", pd_incident, occurred_at=at(3)).status_code == 401
+    assert old.send(ping).status_code == 401
+    assert new.send(ping).get_json()["outcome"] == "ignored"
+    pagerduty_settings.delete_integration(admin, provider.id)
+    assert new.event("incident.escalated", pd_incident, occurred_at=at(4)).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.channel == "pagerduty_webhook", Delivery.kind == "incident.escalated")) == 2
 
 
 def test_forged_stale_or_missing_signatures_and_bad_bodies_are_refused(db, pd_api, sender, world):
