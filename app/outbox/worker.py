@@ -1,4 +1,7 @@
-"""The worker loop behind `flask worker`: run due jobs, seal the audit trail, deliver what is due, sleep, repeat."""
+"""The worker loop behind `flask worker`: run due jobs, seal the audit trail, deliver what is due, wait, repeat.
+
+It waits for a new delivery's notification on PostgreSQL (outbox/wakeup.py), at most one poll interval.
+"""
 import logging
 import signal
 import threading
@@ -6,6 +9,7 @@ import threading
 from app.extensions import db
 from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
+from app.outbox.wakeup import Wakeup
 from app.services import audit_seal, sla_scan
 
 log = logging.getLogger("relay.worker")
@@ -41,10 +45,16 @@ class Worker:
                 db.session.remove()
 
     def run(self):
-        log.info("worker started (poll every %ss)", self.poll_seconds)
-        while not self.stopping.is_set():
-            if self.tick() == 0:
-                self.stopping.wait(self.poll_seconds)
+        with self.app.app_context():
+            wakeup = Wakeup(db.engine.url, self.stopping)
+        log.info("worker started (%s, at most every %ss)", "woken by new deliveries" if wakeup.listen()
+                 else "polling", self.poll_seconds)
+        try:
+            while not self.stopping.is_set():
+                if self.tick() == 0:
+                    wakeup.wait(self.poll_seconds)
+        finally:
+            wakeup.close()
         log.info("worker stopped")
 
     def run_in_foreground(self):
