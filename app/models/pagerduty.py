@@ -60,4 +60,8 @@ class PagerDutyLink(db.Model):
     started_in_pagerduty: Mapped[bool] = mapped_column(default=False)
     # The occurred_at of the last PagerDuty status change applied: older ones never move the incident.
     status_at: Mapped[datetime | None]
+    # What PagerDuty's newest webhook said (status, first assignee, its occurred_at): Check status answers from it.
+    pd_status: Mapped[str | None] = mapped_column(String(20))
+    pd_assignee: Mapped[str | None] = mapped_column(String(100))
+    pd_seen_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

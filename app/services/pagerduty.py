@@ -19,7 +19,7 @@ from app.services.core import validation
 from app.services.core.errors import NotFound
 from app.services.core.events import emit
 from app.services.core.permissions import can_see, load_visible
-from app.services.pagerduty_settings import integration_for
+from app.services.pagerduty_settings import integration_for, own_integration
 
 CHANNEL = "pagerduty"
 EVENT_SEVERITY = {Severity.SEV1: "critical", Severity.SEV2: "error", Severity.SEV3: "warning", Severity.SEV4: "info"}
@@ -139,20 +139,41 @@ def page_failed(incident_id: int, action: str, error: str):
     emit("incident.page_failed", incident, None, Source.SYSTEM, action=action, error=error)
 
 
-def request_status(actor: User, number: int, reply_to: dict) -> str | None:
-    """Ask for an incident's PagerDuty status on *actor*'s behalf; the worker answers through *reply_to*.
+# The fresh look-up follows the answer from Relay's record, never before it (a slow PagerDuty must not hold it up).
+FOLLOW_UP_DELAY = timedelta(seconds=1)
 
-    *reply_to* holds the Slack response_url, channel and user to answer privately. Returns an
-    answer to give at once when there is nothing to ask PagerDuty (the incident was never paged).
+
+def request_status(actor: User, number: int, reply_to: dict) -> str:
+    """What Relay knows of an incident's PagerDuty status, to tell *actor* at once; queues a fresh look-up.
+
+    The answer comes from the record: the incident in Relay and what PagerDuty's newest
+    webhook said. When the incident was paged and a REST API key is saved, the worker also
+    asks PagerDuty and follows up through *reply_to* (the Slack response_url, channel and
+    user). Someone who may not see the incident gets NotFound. Nothing here waits on PagerDuty.
     """
     incident = load_visible(actor, Incident, number)
     link = link_of(incident.id)
+    answer = status_from_record(incident, link)
+    integration = own_integration(link.integration_org_id) if link else None
+    if link is None or integration is None or not integration.rest_token:
+        return answer
+    delivery = enqueue(CHANNEL, "incident.status", f"PagerDuty ({link.dedup_key})",
+                       {"op": "status", "integration_org_id": link.integration_org_id, "reference": link.dedup_key,
+                        "pd_incident_id": link.pd_incident_id,
+                        **{k: reply_to.get(k) for k in ("response_url", "channel", "user")}},
+                       dedup_key=f"pagerduty:status:{uuid.uuid4().hex}")
+    delivery.next_attempt_at = utcnow() + FOLLOW_UP_DELAY
+    return answer + " Asking PagerDuty for its current status…"
+
+
+def status_from_record(incident: Incident, link: PagerDutyLink | None) -> str:
+    """One line on where an incident stands, in Relay and as PagerDuty last told Relay."""
+    assignee = incident.assignee.display_name if incident.assignee else "nobody"
+    relay = (f"{incident.reference} in Relay: {incident.status.label} · {incident.severity.label} · "
+             f"assigned to {assignee} · last update {incident.updated_at:%Y-%m-%d %H:%M} UTC.")
     if link is None:
-        return (f"{incident.reference} was not paged through PagerDuty. In Relay it is "
-                f"{incident.status.label.lower()}.")
-    enqueue(CHANNEL, "incident.status", f"PagerDuty ({link.dedup_key})",
-            {"op": "status", "integration_org_id": link.integration_org_id, "reference": link.dedup_key,
-             "pd_incident_id": link.pd_incident_id, **{k: reply_to.get(k) for k in ("response_url", "channel", "user")}},
-            dedup_key=f"pagerduty:status:{uuid.uuid4().hex}")
-    db.session.commit()
-    return None
+        return f"{relay} It was not paged through PagerDuty."
+    if link.pd_status is None:
+        return f"{relay} Paged; PagerDuty has not reported on it yet."
+    who = f", assigned to {link.pd_assignee}" if link.pd_assignee else ""
+    return f"{relay} PagerDuty last said: {link.pd_status}{who} ({link.pd_seen_at:%H:%M} UTC)."

@@ -28,6 +28,7 @@ NOTES = {"incident.escalated": "escalated", "incident.priority_updated": "priori
 PRIORITY_SEVERITY = {"P1": Severity.SEV1, "P2": Severity.SEV2, "P3": Severity.SEV3, "P4": Severity.SEV4,
                      "P5": Severity.SEV4}
 SYSTEM_EMAIL = "pagerduty@pagerduty.invalid"
+PD_STATUSES = ("triggered", "acknowledged", "resolved")
 
 
 class NotLinkedYet(Exception):
@@ -199,6 +200,7 @@ def apply(webhook_org_id: int, event: dict, people=()) -> str:
         _note(incident, "linked", f"PagerDuty incident #{_text(data.get('number'), 12)} is paging on-call.", agent)
     if isinstance(data.get("html_url"), str) and data["html_url"].startswith("https://"):
         link.pd_url = data["html_url"][:300]
+    _remember(link, data, moment)
     if kind in TARGETS:
         _move(incident, link, TARGETS[kind], moment, agent, actor)
     elif kind == "incident.reassigned":
@@ -207,6 +209,19 @@ def apply(webhook_org_id: int, event: dict, people=()) -> str:
         _note(incident, NOTES[kind], describe(kind, data, agent), agent)
     db.session.commit()
     return f"{kind} applied to {incident.reference}" + (" (created)" if created else "")
+
+
+def _remember(link, data, moment):
+    """Keep what the newest webhook says of the PagerDuty incident, for Check status to answer at once."""
+    if data.get("type") == "incident_note" or (link.pd_seen_at is not None and moment < link.pd_seen_at):
+        return
+    status = data.get("status")
+    if isinstance(status, str) and status in PD_STATUSES:
+        link.pd_status = status
+    assignees = [a for a in data.get("assignees") or [] if isinstance(a, dict) and a.get("summary")]
+    if "assignees" in data:
+        link.pd_assignee = _text(assignees[0]["summary"], 100) if assignees else None
+    link.pd_seen_at = moment
 
 
 def describe(kind, data, agent) -> str:

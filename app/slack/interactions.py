@@ -87,12 +87,10 @@ def assign_me(payload, action):
 
 
 def check_status(payload, action):
-    """Check status: PagerDuty's view of the incident, told privately (the worker asks PagerDuty)."""
+    """Check status: what Relay knows, told privately at once; PagerDuty's own answer follows from the worker."""
     number = button_value(action)["n"]
     actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
-    answer = pagerduty.request_status(actor, number, reply_to(payload))
-    if answer:
-        tell_later(payload, answer)
+    tell_later(payload, pagerduty.request_status(actor, number, reply_to(payload)))
 
 
 def link_button(payload, action):

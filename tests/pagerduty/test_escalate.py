@@ -7,7 +7,10 @@ from sqlalchemy import select
 from app.models import Delivery, Incident, Role, SlackChannelLink, Source, User
 from app.services import escalations, pagerduty_settings
 from app.services.core.errors import DomainError, Forbidden, ValidationError
-from tests.pagerduty.conftest import ACME_CHANNEL, GLOBEX_CHANNEL, UNLINKED_CHANNEL, deliver_slack
+from app.models.base import utcnow
+from app.outbox.delivery import deliver_due
+from tests.pagerduty.conftest import ACME_CHANNEL, GLOBEX_CHANNEL, UNLINKED_CHANNEL, WEBHOOK_SECRET, deliver_slack
+from tests.pagerduty_standin import occurred, webhook_body, webhook_headers
 
 MENTION_TS = "1700000000.000100"
 
@@ -113,7 +116,12 @@ def test_provider_admins_link_a_channel_with_a_command(db, slack, slack_api, wor
         world["globex"].id
 
 
-def test_check_status_asks_pagerduty_and_answers_privately(db, pd_api, slack, slack_api, world):
+def answers(slack_api):
+    return [c.args for c in slack_api.calls if c.method == "response_url"]
+
+
+def test_check_status_answers_at_once_from_the_record_then_asks_pagerduty(client, db, pd_api, slack, slack_api,
+                                                                          world):
     mention(slack, "escalate Payments failing")
     deliver_slack()
     (incident,) = incidents_of(db, world["acme"])
@@ -122,17 +130,47 @@ def test_check_status_asks_pagerduty_and_answers_privately(db, pd_api, slack, sl
     pd_api.assign(pd_incident["id"], "PBOB001")
     response = slack.press("UCARL", "pagerduty.check_status", json.dumps({"n": incident.number}), channel=ACME_CHANNEL)
     assert response.status_code == 200 and response.data == b""
-    deliver_slack()
+    assert deliver_due(now=utcnow()) == 1 and pd_api.rest_calls == []  # Relay's answer, before anyone asks PagerDuty
+    first = answers(slack_api)[-1]
+    assert first["response_type"] == "ephemeral"
+    assert f"{incident.reference} in Relay: Detected · SEV2 · assigned to nobody" in first["text"]
+    assert "PagerDuty has not reported on it yet" in first["text"] and "Asking PagerDuty" in first["text"]
+    deliver_slack()  # the fresh look-up follows
     assert any("incident_key=" + incident.reference in call for call in pd_api.rest_calls)
-    answer = [c.args for c in slack_api.calls if c.method == "response_url"][-1]
+    answer = answers(slack_api)[-1]
     assert "*Acknowledged*" in answer["text"] and "Bob Responder" in answer["text"]
     assert answer["response_type"] == "ephemeral"
+
+    # What PagerDuty's webhooks said is part of the answer at once.
+    body = webhook_body("incident.acknowledged", pd_incident, occurred_at=occurred())
+    assert client.post(f"/pagerduty/webhooks/{world['provider'].slug}", data=body,
+                       headers=webhook_headers(body, [WEBHOOK_SECRET])).status_code == 202
+    deliver_slack()
+    slack.press("UCARL", "pagerduty.check_status", json.dumps({"n": incident.number}), channel=ACME_CHANNEL)
+    deliver_due(now=utcnow())
+    now = answers(slack_api)[-1]["text"]
+    assert "in Relay: Investigating" in now and "assigned to Bob Responder" in now
+    assert "PagerDuty last said: acknowledged, assigned to Bob Responder" in now
+    deliver_slack()
 
     # Someone who may not see the incident is told it is not found; Globex learns nothing.
     slack.press("UGINA", "pagerduty.check_status", json.dumps({"n": incident.number}), channel=GLOBEX_CHANNEL)
     deliver_slack()
-    answer = [c.args for c in slack_api.calls if c.method == "response_url"][-1]
+    answer = answers(slack_api)[-1]
     assert "was not found" in answer["text"] and "Payments" not in answer["text"]
+    assert "Investigating" not in answer["text"] and "Bob" not in answer["text"]
+
+
+def test_without_a_rest_key_check_status_answers_from_the_record_only(db, pd_api, slack, slack_api, world):
+    mention(slack, "escalate Logins slow")
+    deliver_slack()
+    pagerduty_settings.save_integration(world["admin"], world["provider"].id, clear_rest_token=True,
+                                        service_ids="PPROVID")
+    (incident,) = incidents_of(db, world["acme"])
+    slack.press("UCARL", "pagerduty.check_status", json.dumps({"n": incident.number}), channel=ACME_CHANNEL)
+    deliver_slack()
+    assert pd_api.rest_calls == [] and len(answers(slack_api)) == 1
+    assert "Paged; PagerDuty has not reported on it yet." in answers(slack_api)[0]["text"]
 
 
 def test_check_status_when_pagerduty_is_down_or_the_incident_was_not_paged(db, factory, pd_api, slack, slack_api,
