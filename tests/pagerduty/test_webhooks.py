@@ -135,13 +135,14 @@ def test_out_of_order_webhooks_never_move_the_incident_backwards(db, pd_api, sen
     incident, pd_incident = escalated(db, pd_api, world)
     sender.event("incident.resolved", pd_incident, occurred_at=at(5))
     deliver_slack()
-    sender.event("incident.acknowledged", pd_incident, occurred_at=at(2))
+    acknowledged_at = at(2)
+    sender.event("incident.acknowledged", pd_incident, occurred_at=acknowledged_at)
     deliver_slack()
     db.session.expire_all()
     incident = db.session.get(Incident, incident.id)
     assert incident.status == IncidentStatus.RESOLVED
     # The late acknowledgement still counts for time to acknowledge: it happened first.
-    ack = datetime.fromisoformat(at(2).replace("Z", "+00:00")).replace(tzinfo=None)
+    ack = datetime.fromisoformat(acknowledged_at.replace("Z", "+00:00")).replace(tzinfo=None)
     assert abs((incident.acknowledged_at - ack).total_seconds()) < 1
     notes = [row.new_value for row in timeline(db, incident) if row.action == "pagerduty" and row.field == "late"]
     assert notes and "stays resolved" in notes[0]
