@@ -132,20 +132,3 @@ def deleted_notice(reference, title):
 
 def _message(text, blocks):
     return {"text": text, "blocks": [b.to_dict() for b in blocks]}
-
-
-ESCALATION_CHOICES = [("raise_and_page", "Raise severity and page on-call"), ("raise", "Raise severity one step"),
-                      ("page", "Page on-call"), ("notify", "Only tell the managers and commander")]
-
-
-def escalate_modal(incident):
-    """The manager's Escalate form: a reason (required) and what the escalation does."""
-    options = [Option(value=value, label=label) for value, label in ESCALATION_CHOICES]
-    return View(type="modal", callback_id=ESCALATE_CALLBACK, title="Escalate", submit="Escalate",
-                close="Cancel", private_metadata=json.dumps({"n": incident.number}), blocks=[
-                    SectionBlock(text=MarkdownTextObject(
-                        text=f"*{incident.reference}* ({incident.severity.label}): {escape(incident.title)}"[:3000])),
-                    _input("reason", "Why escalate?", PlainTextInputElement(action_id="value", multiline=True,
-                                                                           max_length=500)),
-                    _input("steps", "What to do", StaticSelectElement(action_id="value", options=options,
-                                                                      initial_option=options[0]))])

@@ -19,7 +19,9 @@ from app.services.ticket_lifecycle import transitions_from
 CREATE_CALLBACK = "ticket.create"
 REASSIGN_CALLBACK = "ticket.reassign"
 RESOLVE_CALLBACK = "ticket.resolve"
-ACTIONS = ("ticket.assign_me", "ticket.reassign", "ticket.resolve", "ticket.close", "ticket.reopen")
+ESCALATE_CALLBACK = "ticket.escalate"
+ACTIONS = ("ticket.assign_me", "ticket.reassign", "ticket.resolve", "ticket.close", "ticket.reopen",
+           "ticket.escalate")
 SCREENSHOT_TYPES = ["png", "jpg", "jpeg", "gif", "webp"]
 MAX_LISTED = 40  # a modal holds at most 100 blocks
 
@@ -101,11 +103,13 @@ def buttons_for(ticket, actor=None):
         "ticket.resolve": TicketStatus.RESOLVED in targets,
         "ticket.close": TicketStatus.CLOSED in targets,
         "ticket.reopen": TicketStatus.OPEN in targets,
+        "ticket.escalate": status.is_open and (actor is None or can(actor, Permission.ESCALATE)),
     }
     labels = {"ticket.assign_me": "Assign to me", "ticket.reassign": "Reassign", "ticket.resolve": "Resolve",
-              "ticket.close": "Close", "ticket.reopen": "Reopen"}
-    return [ButtonElement(action_id=a, text=labels[a], value=value,
-                          style="primary" if a == "ticket.resolve" else None) for a in ACTIONS if wanted[a]]
+              "ticket.close": "Close", "ticket.reopen": "Reopen", "ticket.escalate": "Escalate"}
+    styles = {"ticket.resolve": "primary", "ticket.escalate": "danger"}
+    return [ButtonElement(action_id=a, text=labels[a], value=value, style=styles.get(a))
+            for a in ACTIONS if wanted[a]]
 
 
 def _line(ticket):

@@ -5,13 +5,17 @@ integration when it sends, so a rotated key applies to what is still waiting and
 no secret sits in the deliveries table.
 """
 from datetime import timedelta
+import re
 import uuid
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.links import absolute_url
-from app.models import Incident, IncidentStatus, PagerDutyIntegration, PagerDutyLink, Severity, Source, User
+from app.models import (
+    AuditEvent, Incident, IncidentStatus, PagerDutyIntegration, PagerDutyLink, Priority, Severity, Source, Ticket,
+    TicketStatus, User,
+)
 from app.models.base import utcnow
 from app.outbox import enqueue
 from app.services import audit
@@ -104,6 +108,73 @@ def page_incident(incident_id: int, actor: User | None, reason: str, source=Sour
     if commit:
         db.session.commit()
     return True
+
+
+PRIORITY_SEVERITY = {Priority.CRITICAL: "critical", Priority.HIGH: "error", Priority.MEDIUM: "warning",
+                     Priority.LOW: "info"}
+TICKET_REFERENCE = re.compile(r"TCK-[0-9]+")
+
+
+def ticket_trigger_body(ticket: Ticket, reason: str) -> dict:
+    """The Events API v2 trigger for an escalated ticket (dedup_key = its reference, so repeats are one page)."""
+    url = absolute_url("tickets.detail", f"/tickets/{ticket.number}", number=ticket.number)
+    return {
+        "event_action": "trigger", "dedup_key": ticket.reference,
+        "payload": {"summary": f"{ticket.reference} [{ticket.org.name}] {ticket.title}"[:1024], "source": "Relay",
+                    "severity": PRIORITY_SEVERITY[ticket.priority], "group": ticket.org.slug,
+                    "custom_details": {"organization": ticket.org.name, "relay_ticket": ticket.reference,
+                                       "priority": ticket.priority.label, "status": ticket.status.label,
+                                       "reason": reason, "relay_link": url}},
+        "client": "Relay", "client_url": url, "links": [{"href": url, "text": f"{ticket.reference} in Relay"}],
+    }
+
+
+def _queue_ticket_event(ticket: Ticket, integration_org_id: int, body: dict):
+    delivery = enqueue(CHANNEL, f"ticket.{body['event_action']}", f"PagerDuty ({ticket.reference})",
+                       {"integration_org_id": integration_org_id, "ticket_id": ticket.id, "body": body},
+                       dedup_key=f"pagerduty:ticket:{ticket.id}:{body['event_action']}:{uuid.uuid4().hex}",
+                       ordering_key=f"pagerduty:ticket:{ticket.id}")
+    delivery.next_attempt_at = utcnow() - HEAD_START
+
+
+def page_ticket(ticket: Ticket, actor: User | None, reason: str, source=Source.WEB) -> bool:
+    """Page on-call about an escalated ticket, as for an incident; False, writing nothing, where paging is off.
+
+    No PagerDuty link is kept: PagerDuty's webhooks about a ticket's page change nothing in Relay
+    (pagerduty_inbound), and resolving or closing the ticket resolves the page. Never commits.
+    """
+    reason = validation.text(reason, "reason", max_length=REASON_MAX, label="Reason")
+    integration = integration_for(ticket.org_id)
+    if not can_page(integration):
+        return False
+    _queue_ticket_event(ticket, integration.org_id, ticket_trigger_body(ticket, reason))
+    audit.record(ticket, "paged", actor, source, new=reason)
+    return True
+
+
+def follow_ticket_move(ticket: Ticket, old: TicketStatus, new: TicketStatus):
+    """A paged ticket that is resolved or closed resolves its page in PagerDuty."""
+    if not (old.is_open and not new.is_open):
+        return
+    paged = db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.subject_type == "ticket", AuditEvent.subject_id == ticket.id, AuditEvent.action == "paged").limit(1))
+    integration = integration_for(ticket.org_id) if paged else None
+    if integration is not None:
+        _queue_ticket_event(ticket, integration.org_id, {"event_action": "resolve", "dedup_key": ticket.reference})
+
+
+def is_ticket_page(data: dict) -> bool:
+    """True when a PagerDuty incident is the page of a Relay ticket (its incident_key is a ticket's reference)."""
+    key = data.get("incident_key")
+    return isinstance(key, str) and TICKET_REFERENCE.fullmatch(key) is not None
+
+
+def ticket_page_failed(ticket_id: int, action: str, error: str):
+    """PagerDuty refused a ticket's page for good: say so on the ticket's timeline (caller commits)."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is not None:
+        audit.record(ticket, "page_failed" if action == "trigger" else "pagerduty_sync_failed", None, Source.SYSTEM,
+                     new=f"{action}: {error}"[:300])
 
 
 # What a move in Relay tells PagerDuty (a move back to investigating from resolved pages again).

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Incident, IncidentStatus, Organization, PagerDutyLink, Role, Severity, Source, User
 from app.models import next_number
-from app.services import audit, identities
+from app.services import audit, identities, pagerduty
 from app.services.core.errors import NotFound
 from app.services.core.events import emit
 from app.services.core.permissions import can_work_in
@@ -190,6 +190,8 @@ def apply(webhook_org_id: int, event: dict, people=()) -> str:
     actor = identities.find("pagerduty", agent_ref["id"]) if isinstance(agent_ref.get("id"), str) else None
     incident, link = _find(webhook_org_id, data)
     created = incident is None
+    if created and pagerduty.is_ticket_page(data):
+        return f"{kind} about the page of ticket {_text(data['incident_key'], 20)}: nothing to apply"
     if created and data.get("type") == "incident_note":
         raise NotLinkedYet(f"a note about PagerDuty incident {incident_id(data)}, which Relay has not heard of yet "
                            f"(its other webhooks may still be on their way); trying again later")

@@ -1,4 +1,4 @@
-"""Escalation: what happens when a clock crosses a line, and a manager escalating by hand.
+"""Escalation: what happens when a clock crosses a line, and a manager escalating an incident or ticket by hand.
 
 Each warning and breach is announced once per record and target: the timeline entry is the
 record of it, written in the same transaction as the record's new state, and checked before
@@ -7,7 +7,7 @@ announcing. The breach scan locks the record first, so two workers never both an
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Incident, Severity, SlaState, Source
+from app.models import AuditEvent, Incident, Priority, Severity, SlaState, Source, Ticket
 from app.models.base import utcnow
 from app.services import audit, pagerduty
 from app.services.core import validation
@@ -19,6 +19,7 @@ from app.services.sla import Clocks, clocks, kind_of, store
 
 ANNOUNCED = {SlaState.AT_RISK: "sla_at_risk", SlaState.BREACHED: "sla_breached"}
 STEP_UP = {Severity.SEV4: Severity.SEV3, Severity.SEV3: Severity.SEV2, Severity.SEV2: Severity.SEV1}
+PRIORITY_UP = {Priority.LOW: Priority.MEDIUM, Priority.MEDIUM: Priority.HIGH, Priority.HIGH: Priority.CRITICAL}
 
 
 def refresh(record, now=None) -> Clocks | None:
@@ -71,54 +72,70 @@ def escalate_breach(record, found: Clocks):
     policy = found.policy
     if isinstance(record, Incident):
         if policy.raise_severity_on_breach:
-            raise_severity(record, None, Source.SYSTEM)
+            raise_level(record, None, Source.SYSTEM)
         page(record, f"SLA breached: {found.label(next(c for c in found.targets if c.state == SlaState.BREACHED))}"
                      " target", None, Source.SYSTEM)
     elif record.assignee_id is None and policy.escalation_user is not None:
         apply_assignment(None, record, policy.escalation_user, Source.SYSTEM, "ticket")
 
 
-def raise_severity(incident, actor, source) -> bool:
-    """Raise an incident's severity one step (SEV1 stays SEV1); True if it changed."""
-    higher = STEP_UP.get(incident.severity)
+def raise_level(record, actor, source) -> bool:
+    """Raise an incident's severity or a ticket's priority one step (SEV1 and critical stay); True if it changed."""
+    field, steps = ("severity", STEP_UP) if isinstance(record, Incident) else ("priority", PRIORITY_UP)
+    old = getattr(record, field)
+    higher = steps.get(old)
     if higher is None:
         return False
-    old, incident.severity = incident.severity, higher
-    incident.updated_at = utcnow()
-    audit.record(incident, "edited", actor, source, field="severity", old=shown(old), new=shown(higher))
-    emit("incident.edited", incident, actor, source, changes={"severity": (old, higher)})
+    setattr(record, field, higher)
+    record.updated_at = utcnow()
+    audit.record(record, "edited", actor, source, field=field, old=shown(old), new=shown(higher))
+    emit(f"{kind_of(record)}.edited", record, actor, source, changes={field: (old, higher)})
     return True
 
 
-def page(incident, reason, actor, source) -> bool:
-    """Page on-call about *incident* where its organization has PagerDuty paging set up; False otherwise."""
-    return pagerduty.page_incident(incident.id, actor, reason, source, commit=False)
+def page(record, reason, actor, source) -> bool:
+    """Page on-call about *record* where its organization has PagerDuty paging set up; False otherwise."""
+    if isinstance(record, Incident):
+        return pagerduty.page_incident(record.id, actor, reason, source, commit=False)
+    return pagerduty.page_ticket(record, actor, reason, source)
 
 
 REASON_MAX = 500
-# What a manual escalation does besides telling people: (raise the severity, page on-call).
+# What a manual escalation does besides telling people: (raise the severity or priority, page on-call).
 ESCALATION_STEPS = {"raise_and_page": (True, True), "raise": (True, False), "page": (False, True),
                     "notify": (False, False)}
+MODELS = {"incident": Incident, "ticket": Ticket}
+
+
+def escalate(actor, kind, number, reason, steps="raise_and_page", *, source=Source.WEB):
+    """A manager escalates an open incident or ticket by hand, with a reason: a step up, a page, and word out.
+
+    Returns (record, raised, paged). Who hears of it (the policy's managers, a ticket's escalation
+    person, the commander, the assignee) is the notifiers' business (event `<kind>.escalated_by_hand`).
+    """
+    record = load_visible(actor, MODELS[kind], number, for_update=True)
+    require(actor, Permission.ESCALATE, f"Only a manager or above can escalate {'an' if kind == 'incident' else 'a'} "
+                                        f"{kind}.")
+    if not record.status.is_open:
+        raise InvalidTransition(f"{record.reference} is {record.status.label.lower()}; only an open {kind} "
+                                "can be escalated.")
+    reason = validation.text(reason, "reason", max_length=REASON_MAX, label="Reason")
+    if not isinstance(steps, str) or steps not in ESCALATION_STEPS:
+        raise ValidationError({"steps": "Choose what the escalation does."})
+    raise_it, page_it = ESCALATION_STEPS[steps]
+    raised = raise_it and raise_level(record, actor, source)
+    paged = page_it and page(record, f"Escalated by {actor.display_name}: {reason}"[:REASON_MAX], actor, source)
+    audit.record(record, "escalated", actor, source, new=reason)
+    emit(f"{kind}.escalated_by_hand", record, actor, source, reason=reason, raised=raised, paged=paged)
+    db.session.commit()
+    return record, raised, paged
 
 
 def escalate_incident(actor, number, reason, steps="raise_and_page", *, source=Source.WEB):
-    """A manager escalates an open incident by hand, with a reason: severity up a step, a page, and word out.
+    """Escalate an incident by hand: severity up a step and a page (see escalate)."""
+    return escalate(actor, "incident", number, reason, steps, source=source)
 
-    Returns (incident, raised, paged). The managers on its policy, its commander and assignee hear
-    of it by email, and its Slack channel gets a line.
-    """
-    incident = load_visible(actor, Incident, number, for_update=True)
-    require(actor, Permission.ESCALATE, "Only a manager or above can escalate an incident.")
-    if not incident.status.is_open:
-        raise InvalidTransition(f"{incident.reference} is {incident.status.label.lower()}; only an open incident "
-                                "can be escalated.")
-    reason = validation.text(reason, "reason", max_length=REASON_MAX, label="Reason")
-    if steps not in ESCALATION_STEPS:
-        raise ValidationError({"steps": "Choose what the escalation does."})
-    raise_it, page_it = ESCALATION_STEPS[steps]
-    raised = raise_it and raise_severity(incident, actor, source)
-    paged = page_it and page(incident, f"Escalated by {actor.display_name}: {reason}"[:REASON_MAX], actor, source)
-    audit.record(incident, "escalated", actor, source, new=reason)
-    emit("incident.escalated_by_hand", incident, actor, source, reason=reason, raised=raised, paged=paged)
-    db.session.commit()
-    return incident, raised, paged
+
+def escalate_ticket(actor, number, reason, steps="raise_and_page", *, source=Source.WEB):
+    """Escalate a ticket by hand: priority up a step and a page (see escalate)."""
+    return escalate(actor, "ticket", number, reason, steps, source=source)

@@ -6,6 +6,7 @@ from app.services.core.errors import DomainError, ValidationError
 from app.services.core.permissions import Permission, require
 from app.blocks import escalations as escalation_views
 from app.blocks import incidents as views
+from app.blocks.sla import escalate_modal
 from app.slack import people, ticket_actions
 from app.slack.forms import BadPayload, button_value, field_errors, string, values
 from app.slack.receipts import first_time
@@ -53,7 +54,7 @@ def escalate_button(payload, action):
     number = button_value(action)["n"]
     actor = people.actor_for(payload["user"].get("id"), people.channel_of(payload))
     require(actor, Permission.ESCALATE, "Only a manager or above can escalate an incident.")
-    refusal = open_modal(payload.get("trigger_id"), views.escalate_modal(incidents.get_incident(actor, number)))
+    refusal = open_modal(payload.get("trigger_id"), escalate_modal(incidents.get_incident(actor, number)))
     if refusal:
         tell_later(payload, refusal["text"])
 

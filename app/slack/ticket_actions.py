@@ -3,10 +3,11 @@ import json
 
 from app.extensions import db
 from app.models import Source, TicketStatus
-from app.services import tickets
+from app.services import sla_escalation, tickets
 from app.services.core.errors import DomainError, ValidationError
 from app.services.core.permissions import Permission, require
 from app.blocks import tickets as ticket_views
+from app.blocks.sla import escalate_modal
 from app.slack import people
 from app.slack.forms import BadPayload, button_value, field_errors, record_number, string, values
 from app.slack.receipts import first_time
@@ -56,7 +57,15 @@ def _move(target):
     return press
 
 
-ACTIONS = {"ticket.assign_me": assign_me, "ticket.reassign": reassign, "ticket.resolve": resolve,
+def escalate(payload, action):
+    """Escalate: managers get the form (reason, what to do); others are told why not."""
+    number = button_value(action)["n"]
+    actor = _actor(payload)
+    require(actor, Permission.ESCALATE, "Only a manager or above can escalate a ticket.")
+    _open(payload, escalate_modal(tickets.get_ticket(actor, number)))
+
+
+ACTIONS = {"ticket.assign_me": assign_me, "ticket.escalate": escalate, "ticket.reassign": reassign, "ticket.resolve": resolve,
            "ticket.close": _move(TicketStatus.CLOSED), "ticket.reopen": _move(TicketStatus.OPEN)}
 
 
@@ -117,5 +126,13 @@ def resolve_submit(payload, view):
                                                                  source=Source.SLACK))
 
 
+def escalate_submit(payload, view):
+    """Escalate from the modal: the same service as the web; a refusal is shown on the form."""
+    number, form = metadata_number(view), values(view)
+    return run_submission(view, "reason", lambda: sla_escalation.escalate_ticket(
+        _actor(payload), number, form.get("reason"), form.get("steps") or "raise_and_page", source=Source.SLACK),
+        {"reason": "reason", "steps": "steps"})
+
+
 SUBMISSIONS = {ticket_views.CREATE_CALLBACK: create, ticket_views.REASSIGN_CALLBACK: reassign_submit,
-               ticket_views.RESOLVE_CALLBACK: resolve_submit}
+               ticket_views.RESOLVE_CALLBACK: resolve_submit, ticket_views.ESCALATE_CALLBACK: escalate_submit}

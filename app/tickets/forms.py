@@ -68,3 +68,12 @@ class FilterForm(RelayForm):
     sort = SelectField("Sort", choices=[("newest", "Newest"), ("oldest", "Oldest"), ("priority", "Priority"),
                                         ("updated", "Recently updated"), ("due", "Due soonest")],
                        validators=[Optional()])
+
+
+class EscalateForm(RelayForm):
+    reason = TextAreaField("Why escalate?", validators=[DataRequired(), Length(max=500)], render_kw={"rows": 2})
+    steps = SelectField("What to do", choices=[("raise_and_page", "Raise priority one step and page on-call"),
+                                               ("raise", "Raise priority one step"), ("page", "Page on-call"),
+                                               ("notify", "Only tell the managers, escalation person and assignee")],
+                        default="raise_and_page")
+    submit = SubmitField("Escalate")

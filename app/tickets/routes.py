@@ -5,7 +5,7 @@ from app import live
 from app.decorators import permission_required
 from app.forms import apply_errors
 from app.incidents.choices import fill_assign_form
-from app.services import attachments, audit, promotion, sla, tickets
+from app.services import attachments, audit, promotion, sla, sla_escalation, tickets
 from app.models import Ticket
 from app.services.core import validation
 from app.services.live import list_version, record_version
@@ -17,7 +17,7 @@ from app.tickets import bp
 from app.tickets.choices import fill_filter_form, fill_promote_form, fill_ticket_form
 from app.tickets.export import stream_csv
 from app.forms import ActionForm, CommentForm
-from app.tickets.forms import AssignForm, FilterForm, NewTicketForm, PromoteForm
+from app.tickets.forms import AssignForm, EscalateForm, FilterForm, NewTicketForm, PromoteForm
 from app.tickets.forms import TicketForm
 from app.tickets.forms import TransitionForm
 
@@ -149,7 +149,7 @@ def _parts(ticket):
                 sla=sla.clocks(ticket))
 
 
-def _page(number, *, assign_form=None, transition_form=None, comment_form=None):
+def _page(number, *, assign_form=None, transition_form=None, comment_form=None, escalate_form=None):
     """The ticket's page; a refused form comes back with its input and the reason at its field."""
     live_poller = live.poller(url_for("tickets.live_parts", number=number), _etag(number))
     ticket = tickets.get_ticket(current_user, number)
@@ -158,7 +158,7 @@ def _page(number, *, assign_form=None, transition_form=None, comment_form=None):
     return render_template(
         "tickets/detail.html", **dict(_parts(ticket), transition_form=transition_form or TransitionForm()),
         live=live_poller, assign_form=assign_form, comment_form=comment_form or CommentForm(),
-        promote_form=fill_promote_form(PromoteForm()))
+        promote_form=fill_promote_form(PromoteForm()), escalate_form=escalate_form or EscalateForm())
 
 
 @bp.route("/<int:number>/live")
@@ -252,3 +252,12 @@ def promote(number):
     return _act(number, form, lambda: url_for("incidents.detail", number=promotion.promote_ticket(
         current_user, number, severity=form.severity.data or None,
         product_area_id=form.product_area_id.data).number), "Promoted: the incident is open and linked.")
+
+
+@bp.route("/<int:number>/escalate", methods=["POST"])
+def escalate(number):
+    form = EscalateForm()
+    return _act(number, form, lambda: sla_escalation.escalate_ticket(
+        current_user, number, form.reason.data, form.steps.data),
+        "Escalated: the managers, the escalation person and the assignee are told.",
+        keep=("escalate_form", ("reason", "steps")))

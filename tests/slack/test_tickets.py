@@ -52,7 +52,7 @@ def test_submitting_raises_the_ticket_and_posts_its_card(slack, slack_api, peopl
     assert audit.timeline("ticket", ticket.id)[0].source == Source.SLACK
     deliver_slack()
     key, buttons = card(slack_api)
-    assert buttons == ["Assign to me", "Reassign"]
+    assert buttons == ["Assign to me", "Reassign", "Escalate"]
     assert "TCK-1: Refund stuck" in json.dumps(slack_api.messages[key]["blocks"])
 
 
@@ -72,7 +72,7 @@ def test_buttons_work_the_ticket_and_update_the_card_in_place(slack, slack_api, 
     deliver_slack()
     db.session.refresh(ticket)
     assert (ticket.status, ticket.assignee) == (TicketStatus.IN_PROGRESS, people["bob"])
-    assert card(slack_api) == (key, ["Assign to me", "Reassign", "Resolve"])
+    assert card(slack_api) == (key, ["Assign to me", "Reassign", "Resolve", "Escalate"])
     assert {(u["channel"], u["ts"]) for u in slack_api.calls_to("chat.update")} == {key}
 
     press(slack, "UBOB", "ticket.resolve", ticket)

@@ -125,7 +125,9 @@ for name in ("incident.declared", "incident.assigned", "incident.status_changed"
             line == ("incident.status_changed ['app.notifications.email.incidents', 'app.notifications.pagerduty', "
                      "'app.notifications.slack.escalations', 'app.notifications.slack.incidents']") or \
             line == ("incident.assigned ['app.notifications.email.incidents', 'app.notifications.slack.escalations', "
-                     "'app.notifications.slack.incidents']"), line
+                     "'app.notifications.slack.incidents']") or \
+            line == ("ticket.status_changed ['app.notifications.email.tickets', 'app.notifications.pagerduty', "
+                     "'app.notifications.slack.tickets']"), line
 
 
 def test_create_app_registers_each_subscriber_once(app):

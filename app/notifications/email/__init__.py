@@ -15,7 +15,7 @@ SUBSCRIBERS = (
     (("ticket.commented",), tickets.ticket_commented),
     (("incident.sla_at_risk", "ticket.sla_at_risk"), sla.at_risk),
     (("incident.sla_breached", "ticket.sla_breached"), sla.breached),
-    (("incident.escalated_by_hand",), sla.escalated),
+    (("incident.escalated_by_hand", "ticket.escalated_by_hand"), sla.escalated),
 )
 
 

@@ -1,4 +1,4 @@
-"""Emails about SLAs: a target at risk (the person working on it), a target breached (the policy's manager)."""
+"""Emails about SLAs: a target at risk (the person working on it), a target breached or an escalation (managers)."""
 from app.links import absolute_url
 from app.models import Incident
 from app.notifications.email.compose import notify, people, queue_email
@@ -49,10 +49,13 @@ def breached(event):
 
 
 def escalated(event):
-    """A manager escalated an incident by hand: its policy's manager, commander and assignee hear why."""
-    incident = event.subject
-    policy = policy_for(incident.org_id)
-    managers = manager_of(incident, policy) if policy else managers_who_can_see(incident)
-    notify(event, people(managers, incident.commander, incident.assignee), "incident_escalated",
-           f"Escalated: {incident.title}", link_of(incident), critical=True, kind="sla.breached",
-           incident=incident, **event.data)
+    """A manager escalated a record by hand: its policy's manager, a ticket's escalation person, and whoever works it."""
+    record = event.subject
+    policy = policy_for(record.org_id)
+    managers = manager_of(record, policy) if policy else managers_who_can_see(record)
+    escalation_person = policy.escalation_user if policy and not isinstance(record, Incident) else None
+    level_name = "severity" if isinstance(record, Incident) else "priority"
+    recipients = people(managers, escalation_person, getattr(record, "commander", None), record.assignee)
+    notify(event, recipients, "escalated", f"Escalated: {record.title}", link_of(record), critical=True,
+           kind="sla.breached", record=record, level=getattr(record, level_name).label, level_name=level_name,
+           **event.data)

@@ -82,7 +82,11 @@ def deliver(delivery):
 
 
 def failed(delivery, error):
-    """An event PagerDuty refused for good: on the incident's timeline and in its Slack channels."""
+    """An event PagerDuty refused for good: on the incident's (or ticket's) timeline, and the incident's Slack channels."""
     payload = delivery.payload
-    if payload.get("op", "event") == "event" and payload.get("incident_id"):
+    if payload.get("op", "event") != "event":
+        return
+    if payload.get("incident_id"):
         pagerduty.page_failed(payload["incident_id"], payload["body"].get("event_action", "trigger"), error)
+    elif payload.get("ticket_id"):
+        pagerduty.ticket_page_failed(payload["ticket_id"], payload["body"].get("event_action", "trigger"), error)

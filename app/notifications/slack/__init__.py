@@ -19,6 +19,7 @@ SUBSCRIBERS = (
     (("incident.sla_at_risk", "ticket.sla_at_risk"), sla.at_risk),
     (("incident.sla_breached", "ticket.sla_breached"), sla.breached),
     (("incident.escalated_by_hand",), incidents.incident_changed),
+    (("ticket.escalated_by_hand",), tickets.ticket_escalated),
     (("incident.update_due",), sla.update_due),
 )
 

@@ -5,6 +5,7 @@ from flask import current_app
 
 from app.outbox import enqueue
 from app.blocks import ticket_messages, tickets as ticket_views
+from app.blocks.text import escape
 from app.models import Source
 
 
@@ -59,3 +60,17 @@ def ticket_changed(event):
     ticket = event.subject
     _send(ticket, event.name, {"op": "update", "ref": ["ticket", ticket.id, "card"],
                                **ticket_views.ticket_card(ticket)})
+
+
+def ticket_escalated(event):
+    """A reply under the ticket's card: who escalated it, what it did, and why (the card shows the new priority)."""
+    if not _channel():
+        return
+    ticket, data = event.subject, event.data
+    who = escape(event.actor.display_name) if event.actor else "Relay"
+    done = [part for part, happened in (("priority raised", data.get("raised")), ("on-call paged", data.get("paged")))
+            if happened]
+    text = (f":rotating_light: {who} escalated {ticket.reference} ({ticket.priority.label})"
+            f"{' (' + ', '.join(done) + ')' if done else ''}: {escape(data['reason'])}")
+    _send(ticket, event.name, {"op": "post", "thread_ref": [["ticket", ticket.id, "card"]], "if_exists": True,
+                               "text": text[:3000]})
