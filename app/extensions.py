@@ -33,6 +33,14 @@ bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+@limiter.request_filter
+def unlimited_request():
+    """Only sign-in attempts (POST) and the API have limits: any other GET skips the limiter's work."""
+    from flask import request
+
+    return request.method in ("GET", "HEAD") and not request.path.startswith("/api/")
+
+
 def enable_sqlite_foreign_keys(engine):
     """SQLite ignores foreign keys unless each connection asks for them."""
     from sqlalchemy import event

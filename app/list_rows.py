@@ -10,7 +10,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from app.templating import (duration, icon, localtime, priority_tag, severity_tag, sla_tag, status_tag,
-                            ticket_status_tag, timeago)
+                            ticket_status_tag, timeago, viewer_zone)
 
 RUNNING = ("sev1", "sev2")
 
@@ -30,14 +30,16 @@ def running(incident, now=None):
                   f'<span data-running-text>{duration(incident.created_at, now)}</span></span>')
 
 
-def _declared(created_at, label):
-    return (f'<td class="text-nowrap" data-label="{label}" title="{escape(localtime(created_at))}">'
-            f'{timeago(created_at)}</td>')
+def _declared(created_at, label, zone):
+    shown = created_at.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return f'<td class="text-nowrap" data-label="{label}" title="{escape(shown)}">{timeago(created_at)}</td>'
+
 
 
 def incident_rows(rows, show_org):
     """The <tr>s of the incident list for *rows* (incident_queries.ROW)."""
-    base, now, out = url_for("incidents.index"), datetime.now(timezone.utc).replace(tzinfo=None), []
+    base, zone, out = url_for("incidents.index"), viewer_zone(), []
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
     for row in rows:
         link, tick = f"{base}{row.number}", running(row, now)
         org = f'<td data-label="Org">{escape(row.org)}</td>' if show_org else ""
@@ -49,13 +51,13 @@ def incident_rows(rows, show_org):
             f'<td class="text-nowrap" data-label="SLA">{sla_tag(row)}</td>'
             f'<td data-label="Area">{_or_dash(row.area)}</td>'
             f'<td data-label="Assignee">{_or_dash(row.assignee)}</td>'
-            f'{org}{_declared(row.created_at, "Declared")}</tr>\n')
+            f'{org}{_declared(row.created_at, "Declared", zone)}</tr>\n')
     return Markup("".join(out))
 
 
 def ticket_rows(rows, show_org):
     """The <tr>s of a ticket list for *rows* (ticket_queries.ROW)."""
-    base, out = url_for("tickets.index"), []
+    base, zone, out = url_for("tickets.index"), viewer_zone(), []
     for row in rows:
         link = f"{base}{row.number}"
         org = f'<td data-label="Org">{escape(row.org)}</td>' if show_org else ""
@@ -68,7 +70,7 @@ def ticket_rows(rows, show_org):
             f'<td data-label="Campaign">{_or_dash(row.campaign)}</td>'
             f'<td data-label="Issue type">{_or_dash(row.issue_type)}</td>'
             f'<td data-label="Assignee">{_or_dash(row.assignee)}</td>'
-            f'{org}{_declared(row.created_at, "Raised")}</tr>\n')
+            f'{org}{_declared(row.created_at, "Raised", zone)}</tr>\n')
     return Markup("".join(out))
 
 
