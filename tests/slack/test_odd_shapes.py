@@ -126,6 +126,16 @@ INTERACTION_SHAPES = [
     _submission("ticket.reassign", {}, metadata=json.dumps([1])),
     _submission("ticket.resolve", {"notes": text_value("done")}, metadata=json.dumps({"n": {"x": 1}})),
     _submission("ticket.resolve", {"notes": text_value("done")}, metadata=123),
+    {"type": "block_actions", "user": {"id": "UMIA"},
+     "actions": [{"action_id": "ticket.escalate", "value": json.dumps({"n": BIG})}]},
+    {"type": "block_actions", "user": {"id": "UMIA"}, "actions": [{"action_id": "ticket.escalate", "value": "[]"}]},
+    _submission("ticket.escalate", {"reason": text_value("x" * 100000), "steps": select_value("raise")},
+                user={"id": "UMIA"}, metadata=json.dumps({"n": 1})),
+    _submission("ticket.escalate", {"reason": text_value({"a": 1}), "steps": select_value(["raise"])},
+                user={"id": "UMIA"}, metadata=json.dumps({"n": 1})),
+    _submission("ticket.escalate", {"reason": text_value("Why"), "steps": select_value("raise")},
+                user={"id": "UMIA"}, metadata="not json"),
+    _submission("ticket.escalate", {"reason": text_value("Why")}, user={"id": "UMIA"}, metadata=json.dumps({"n": BIG})),
 ]
 
 
