@@ -1,4 +1,5 @@
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import RelayForm
@@ -17,7 +18,8 @@ class ChannelLinkForm(RelayForm):
 class PagerDutyForm(RelayForm):
     routing_keys = TextAreaField("Events API v2 routing keys", validators=[Optional(), Length(max=4000)],
                                  render_kw={"rows": 2, "autocomplete": "off"},
-                                 description="One per line; the first is paged. Leave empty to keep the saved keys.")
+                                 description="One per line, tried in order: the first whose rule matches an incident "
+                                             "is paged (set rules below once saved). Leave empty to keep the saved keys.")
     clear_routing_keys = BooleanField("Remove the saved routing keys")
     service_ids = TextAreaField("PagerDuty service ids", validators=[Optional(), Length(max=4000)],
                                 render_kw={"rows": 2},
@@ -35,3 +37,14 @@ class PagerDutyForm(RelayForm):
                                    default=Severity.SEV2.value)
     paging_enabled = BooleanField("Page on-call through PagerDuty", default=True)
     submit = SubmitField("Save")
+
+
+class RouteRuleForm(RelayForm):
+    """When one routing key is paged: nothing picked matches every incident."""
+
+    severities = SelectMultipleField("Severities", choices=[(s.value, s.label) for s in Severity],
+                                     validators=[Optional()], render_kw={"size": 4},
+                                     description="None picked: any severity.")
+    product_area_ids = SelectMultipleField("Product areas", coerce=str, validators=[Optional()],
+                                           render_kw={"size": 4}, description="None picked: any product area.")
+    submit = SubmitField("Save rule")

@@ -4,9 +4,9 @@ from flask_login import current_user
 from app.extensions import login_manager
 from app.forms import ActionForm, apply_errors
 from app.integrations import bp
-from app.integrations.forms import ChannelLinkForm, PagerDutyForm
-from app.services import accounts, channel_links, pagerduty_settings as settings
-from app.services.core.errors import NotFound, ValidationError
+from app.integrations.forms import ChannelLinkForm, PagerDutyForm, RouteRuleForm
+from app.services import accounts, channel_links, pagerduty_routing as routing, pagerduty_settings as settings
+from app.services.core.errors import DomainError, NotFound, ValidationError
 from app.services.core.permissions import Permission, can
 
 
@@ -90,9 +90,48 @@ def pagerduty(org_id):
         else:
             flash(f"Saved {org.name}'s PagerDuty settings.", "success")
             return redirect(url_for("integrations.pagerduty", org_id=org.id))
+    return _pagerduty_page(org, integration, form)
+
+
+def _route_form(position, areas, rule=None):
+    """The rule form of routing key *position*: from the request, or filled with its saved *rule*."""
+    if rule is None:
+        form = RouteRuleForm(prefix=f"route{position}")
+    else:
+        form = RouteRuleForm(prefix=f"route{position}", formdata=None, data={
+            "severities": rule.get("severities") or [],
+            "product_area_ids": [str(a) for a in rule.get("product_area_ids") or []]})
+    form.product_area_ids.choices = areas
+    return form
+
+
+def _pagerduty_page(org, integration, form):
+    summary = settings.summary(integration)
+    areas = [(str(a.id), a.name) for a in accounts.list_product_areas()]
+    names = {int(area_id): name for area_id, name in areas}
+    rules = routing.rules_of(integration) + [{}] * settings.MAX_ROUTING_KEYS
+    routes = [(n, hint, routing.describe(rule, names), _route_form(n, areas, rule))
+              for n, (hint, rule) in enumerate(zip(summary.get("routing_keys") or [], rules), start=1)]
     return render_template("integrations/pagerduty.html", org=org, form=form, integration=integration,
-                           summary=settings.summary(integration), action_form=ActionForm(),
+                           summary=summary, action_form=ActionForm(), routes=routes,
                            default=None if integration else settings.integration_for(org.id))
+
+
+@bp.post("/pagerduty/<int:org_id>/routes/<int:position>")
+def save_route(org_id, position):
+    org = _org(org_id)
+    form = _route_form(position, [(str(a.id), a.name) for a in accounts.list_product_areas()])
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        routing.save_rule(current_user, org.id, position, form.severities.data, form.product_area_ids.data)
+    except NotFound:
+        abort(404)
+    except DomainError as error:  # a bad choice, or keys that can no longer be decrypted
+        flash(error.message, "danger")
+        return redirect(url_for("integrations.pagerduty", org_id=org.id))
+    flash(f"Saved the rule of routing key {position}.", "success")
+    return redirect(url_for("integrations.pagerduty", org_id=org.id))
 
 
 @bp.post("/pagerduty/<int:org_id>/secrets/<int:position>/remove")

@@ -1,7 +1,7 @@
 """PagerDuty: each organization's integration, the services it owns, and the incidents linked to PagerDuty."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, true
+from sqlalchemy import JSON, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,6 +24,8 @@ class PagerDutyIntegration(db.Model):
     routing_keys: Mapped[str | None] = mapped_column(Text)
     rest_token: Mapped[str | None] = mapped_column(Text)
     webhook_secrets: Mapped[str | None] = mapped_column(Text)
+    # One rule per routing key, in the keys' order: {"severities": [...], "product_area_ids": [...]} or {}.
+    routing_rules: Mapped[list | None] = mapped_column(JSON)
     default_severity: Mapped[Severity] = mapped_column(enum_column(Severity), default=Severity.SEV2)
     paging_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -58,6 +60,8 @@ class PagerDutyLink(db.Model):
     pd_incident_id: Mapped[str | None] = mapped_column(String(20), unique=True)
     pd_url: Mapped[str | None] = mapped_column(String(300))
     started_in_pagerduty: Mapped[bool] = mapped_column(default=False)
+    # Which routing key paged it (services/pagerduty_routing.py): its later events go to the same one.
+    routing_key_fingerprint: Mapped[str | None] = mapped_column(String(16))
     # The occurred_at of the last PagerDuty status change applied: older ones never move the incident.
     status_at: Mapped[datetime | None]
     # What PagerDuty's newest webhook said (status, first assignee, its occurred_at): Check status answers from it.

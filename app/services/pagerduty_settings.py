@@ -104,6 +104,22 @@ def _lines(value, field, pattern, limit, what):
     return items
 
 
+def _readable(read, integration) -> list[str]:
+    """What *read* gives, or nothing when the saved secrets cannot be decrypted any more (they are being replaced)."""
+    try:
+        return read(integration)
+    except encryption.SecretUnreadable:
+        return []
+
+
+def realign(old_keys: list[str], old_rules, new_keys: list[str]) -> list[dict] | None:
+    """The routing rules for *new_keys*: a key saved before keeps its rule, a new key has none."""
+    old_rules = old_rules if isinstance(old_rules, list) else []
+    by_key = {key: old_rules[n] for n, key in enumerate(old_keys) if n < len(old_rules)}
+    rules = [by_key.get(key) or {} for key in new_keys]
+    return rules if any(rules) else None
+
+
 def _seal(items) -> str | None:
     return encryption.encrypt(json.dumps(items)) if items else None
 
@@ -134,6 +150,7 @@ def save_integration(actor: User, org_id, *, routing_keys_text="", clear_routing
                                encryption.NO_KEY})
     try:
         if keys or clear_routing_keys:
+            integration.routing_rules = realign(_readable(routing_keys, integration), integration.routing_rules, keys)
             integration.routing_keys = _seal(keys)
         if token or clear_rest_token:
             integration.rest_token = encryption.encrypt(token) if token else None

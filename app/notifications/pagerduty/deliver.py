@@ -7,7 +7,7 @@ from app.extensions import db
 from app.notifications.pagerduty import http
 from app.outbox import enqueue
 from app.outbox.registry import PermanentFailure
-from app.services import pagerduty, pagerduty_settings as settings
+from app.services import pagerduty, pagerduty_routing as routing, pagerduty_settings as settings
 from app.services.core.encryption import SecretUnreadable
 
 log = logging.getLogger("relay.pagerduty")
@@ -23,13 +23,13 @@ def _integration(payload):
 def send_event(payload):
     integration = _integration(payload)
     try:
-        keys = settings.routing_keys(integration)
+        key = routing.key_for(integration, payload.get("incident_id"))
     except SecretUnreadable as error:
         raise PermanentFailure(error.message)
-    if not keys:
+    if not key:
         raise PermanentFailure(f"{integration.org.name} has no PagerDuty routing key saved")
-    db.session.rollback()  # no transaction stays open while PagerDuty answers
-    http.send_event({**payload["body"], "routing_key": keys[0]})
+    db.session.commit()  # the key chosen is remembered on the link; no transaction stays open while PagerDuty answers
+    http.send_event({**payload["body"], "routing_key": key})
 
 
 def _describe(incident: dict, reference) -> str:
