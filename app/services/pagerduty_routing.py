@@ -7,7 +7,8 @@ an incident is never left unpaged. Rules are stored beside the encrypted keys, o
 key, in the same order (`PagerDutyIntegration.routing_rules`); they hold no secret.
 
 Every event about one incident goes to the key its first trigger went to (PagerDuty
-deduplicates per service), remembered on its link as a fingerprint of that key.
+deduplicates per service), remembered on its link as a fingerprint of that key. A ticket's
+page goes to the first key without a rule, else the first key.
 """
 import hashlib
 
@@ -32,7 +33,8 @@ def rules_of(integration) -> list[dict]:
 
 def matches(rule: dict, severity: Severity, product_area_id) -> bool:
     severities, areas = rule.get("severities") or [], rule.get("product_area_ids") or []
-    return (not severities or severity.value in severities) and (not areas or product_area_id in areas)
+    return ((not severities or (severity is not None and severity.value in severities))
+            and (not areas or product_area_id in areas))
 
 
 def choose(keys: list[str], rules: list[dict], severity: Severity, product_area_id) -> str:
@@ -48,6 +50,8 @@ def key_for(integration, incident_id) -> str | None:
     keys = routing_keys(integration)
     if not keys:
         return None
+    if not incident_id:  # a ticket's page: the catch-all (rules are about incidents), else the first key
+        return choose(keys, rules_of(integration), None, None)
     link = db.session.scalar(select(PagerDutyLink).where(PagerDutyLink.incident_id == incident_id))
     if link is not None and link.routing_key_fingerprint:
         kept = next((k for k in keys if fingerprint(k) == link.routing_key_fingerprint), None)

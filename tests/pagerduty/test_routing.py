@@ -47,6 +47,15 @@ def test_a_sev1_in_payments_goes_to_its_key_and_the_rest_to_the_catch_all(db, fa
     assert link.routing_key_fingerprint == routing.fingerprint(SEV1_KEY) and SEV1_KEY not in link.routing_key_fingerprint
 
 
+def test_a_tickets_page_goes_to_the_catch_all_key(db, factory, pd_api, routed, world):
+    ticket = factory.ticket(org=world["acme"])
+    assert pagerduty.page_ticket(ticket, world["admin"], "customer waiting") is True
+    db.session.commit()
+    deliver_slack()
+    (trigger,) = pd_api.accepted("trigger")
+    assert trigger["dedup_key"] == ticket.reference and trigger["routing_key"] == PROVIDER_KEY
+
+
 def test_later_events_go_to_the_key_that_paged_even_after_the_incident_changes(db, factory, pd_api, routed, world):
     bob = world["bob"]
     urgent = factory.incident(reporter=world["carl"], severity=Severity.SEV1, product_area_id=routed["payments"].id)
