@@ -27,6 +27,7 @@ def create_app(config=None):
     register_sla(app)
     register_notifications(app)
     register_domain_rules(app)
+    register_analytics(app)
     register_proxies(app)
     return app
 
@@ -157,6 +158,13 @@ def register_domain_rules(app):
     from app.services import postmortems
 
     postmortems.register()
+
+
+def register_analytics(app):
+    """Queue the days each change touches, so the worker keeps the analytics rollup current."""
+    from app.services import rollup
+
+    rollup.register()
 
 
 def register_proxies(app):

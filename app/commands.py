@@ -105,6 +105,21 @@ def register(app):
         """Write a checkpoint over every record chain that moved (the worker does this every AUDIT_SEAL_SECONDS)."""
         seal_command()
 
+    analytics = AppGroup("analytics", help="The analytics rollup.")
+    app.cli.add_command(analytics)
+
+    @analytics.command("rebuild")
+    def rebuild():
+        """Recompute the analytics rollup from every incident and ticket (after upgrading with existing data)."""
+        from app.services.rollup import rebuild as rebuild_rollup
+
+        def progress(record, done, total):
+            if done == total or done % 10 == 0:
+                click.echo(f"  {record}s: week {done} of {total}", err=True)
+
+        weeks = rebuild_rollup(progress)
+        click.echo(f"Analytics rollup rebuilt: {weeks} week(s).")
+
     secrets = AppGroup("secrets", help="Stored secrets (PagerDuty keys, tokens, webhook secrets).")
     app.cli.add_command(secrets)
 

@@ -1,4 +1,5 @@
 """The data model, one module per aggregate."""
+from app.models.analytics_rollup import DirtyDay, RollupCell
 from app.models.api_token import ApiToken
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent, Source
@@ -24,9 +25,9 @@ from app.models.webhook import WebhookAttempt, WebhookEndpoint
 
 __all__ = [
     "ActionItem", "ApiToken", "Attachment", "AuditCheckpoint", "AuditCheckpointHead", "AuditEvent", "AuditHead", "Campaign", "Comment", "Counter",
-    "Delivery", "DeliveryState", "ExternalIdentity", "FileChunk", "IdempotencyKey", "Incident", "IncidentStatus",
+    "Delivery", "DeliveryState", "DirtyDay", "ExternalIdentity", "FileChunk", "IdempotencyKey", "Incident", "IncidentStatus",
     "IssueType", "JobRun", "NotificationOptOut", "OPEN_STATUSES", "OPEN_TICKET_STATUSES",
-    "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Postmortem", "PostmortemStatus",
+    "Organization", "PagerDutyIntegration", "PagerDutyLink", "PagerDutyService", "Postmortem", "PostmortemStatus", "RollupCell",
     "Priority", "ProductArea", "Role", "SECTIONS", "Severity", "SlackChannelLink", "SlackMessage", "SlackPin", "SlackReceipt", "SlaPolicy", "SlaState", "SlaTarget", "Source",
     "Ticket",
     "TicketStatus", "User", "WebhookAttempt", "WebhookEndpoint",

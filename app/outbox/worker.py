@@ -10,7 +10,7 @@ from app.extensions import db
 from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
 from app.outbox.wakeup import Wakeup
-from app.services import audit_seal, sla_scan
+from app.services import audit_seal, rollup, sla_scan
 
 log = logging.getLogger("relay.worker")
 
@@ -29,13 +29,14 @@ class Worker:
         self.stopping.set()
 
     def tick(self) -> int:
-        """One round: run the scheduled jobs that are due, the SLA breach scan, seal the audit trail if due, then deliver."""
+        """One round: due jobs, the SLA breach scan, the audit seal if due, the analytics rollup's queued days, delivery."""
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()
                 sla_scan.scan()
                 sla_scan.update_cadence()
                 audit_seal.seal_if_due()
+                rollup.refresh_dirty()
                 return deliver_due(should_stop=self.stopping.is_set)
             except Exception:
                 log.exception("worker round failed; trying again shortly")

@@ -2,24 +2,25 @@
 
 MTTA: declared to acknowledged. MTTR: declared to resolved; a reopen clears the resolution, so
 MTTR counts the last fix and a reopened incident that is not resolved again is not counted.
-Every number comes from SQL aggregates over the incidents the viewer may see.
+Counts are exact; medians and p90 come from the rollup's duration histograms (services/histograms.py
+states the error bound). The longest incidents are read from the incidents themselves.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import DateTime, func, literal, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Incident, Organization, ProductArea, Severity, User
+from app.models import OPEN_STATUSES, Incident, Organization, ProductArea, Severity, User
 from app.models.base import utcnow
-from app.models.sql import seconds_between, week_start
 from app.services import reports
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
-from app.services.report_stats import EVERYTHING, Group, grouped
+from app.services.report_stats import Group, Spread
 from app.services.report_tables import Column, Table, WeeklyChart
+from app.services.rollup_cells import ALL, CREATED, LONGEST, RESOLVED, Cell, longest_first
+from app.services.rollup_read import EACH, Want, read
 
-LONGEST = 10
 
 
 @dataclass
@@ -66,36 +67,61 @@ def _named(model, label_column, blank):
     return names
 
 
-DURATIONS = {"mtta": Incident.acknowledged_at, "mttr": Incident.resolved_at}
+def viewer_org(actor: User, scope: Scope):
+    """The organization the page is limited to: the one chosen, else the viewer's own unless they are provider staff."""
+    if scope.org_id is not None:
+        return scope.org_id
+    return None if actor.is_provider_staff else actor.org_id
+
+
+def group_of(cell: Cell, *measures) -> Group:
+    """A rollup cell as the Group the tables are made from: its count and the spread of each duration."""
+    return Group(cell.total, {m: Spread(*cell.spread(m)) for m in measures})
+
+
+def ids(found: dict) -> dict:
+    """{id or None: value} from cells keyed by ids as text ("" is none, 0 is "no product area")."""
+    return {(int(k) or None) if k not in ("", None) else None: v for k, v in found.items()}
 
 
 def incident_report(actor: User, scope: Scope, now: datetime | None = None) -> IncidentReport:
     """Everything the incident analytics page shows for *scope*, limited to what *actor* may see."""
     require(actor, Permission.VIEW_ANALYTICS)
     now = now or utcnow()
-    where = incident_filter(actor, scope)
+    org, area = viewer_org(actor, scope), scope.product_area_id
+    each_org, each_area = org if org is not None else EACH, area if area is not None else EACH
+    found = read("incident", scope.start, scope.end, [
+        Want(CREATED, (ALL, "severity", "commander"), org, area), Want(CREATED, (ALL,), each_org, area),
+        Want(CREATED, (ALL,), org, each_area), Want(RESOLVED, ("level",), each_org, area)], org, area)
+    before = scope.previous()
+    previous = read("incident", before.start, before.end, [Want(CREATED, (ALL,), org, area)], org, area)
+
+    def spreads(grouping, o=org, a=area, by=("key",)):
+        return {k: group_of(c, "mtta", "mttr") for k, c in found.sum(CREATED, grouping, o, a, by).items()}
+
     groups = {
-        "by_severity": ("Severity", Incident.severity, lambda found: [(s, s.label) for s in Severity]),
-        "by_organization": ("Organization", Incident.org_id, _named(Organization, Organization.name, "—")),
-        "by_product_area": ("Product area", Incident.product_area_id,
+        "by_severity": ("Severity", {Severity(k): g for k, g in spreads("severity").items()},
+                        lambda found: [(s, s.label) for s in Severity]),
+        "by_organization": ("Organization", spreads(ALL, o=each_org, by=("org",)),
+                            _named(Organization, Organization.name, "—")),
+        "by_product_area": ("Product area", ids(spreads(ALL, a=each_area, by=("area",))),
                             _named(ProductArea, ProductArea.name, "No product area")),
-        "by_commander": ("Commander", Incident.commander_id, _named(User, User.display_name, "No commander")),
+        "by_commander": ("Commander", ids(spreads("commander")), _named(User, User.display_name, "No commander")),
     }
-    # One pass over the period's incidents for every grouping and the totals.
-    found = grouped(where, Incident.created_at, DURATIONS, {key: column for key, (_, column, _) in groups.items()})
-    previous = grouped(incident_filter(actor, scope.previous()), Incident.created_at, DURATIONS, {})
-    tables = {"summary": _summary(found[EVERYTHING].get(None, Group()), previous[EVERYTHING].get(None, Group()))}
-    for key, (label, _, names) in groups.items():
+    tables = {"summary": _summary(group_of(found.one(CREATED, ALL, org, area), "mtta", "mttr"),
+                                  group_of(previous.one(CREATED, ALL, org, area), "mtta", "mttr"))}
+    for key, (label, spread, names) in groups.items():
         tables[key] = Table(key, f"Per {label.lower()}", [Column("group", label)] + SPREAD_COLUMNS,
-                            _spread_rows(found[key], names))
-    weekly = _weekly(where, scope)
+                            _spread_rows(spread, names))
+    weekly = WeeklyChart(weeks_between(scope.start, scope.end), [(s.value, s.label) for s in Severity],
+                         {k: c.total for k, c in found.sum(CREATED, "severity", org, area, ("week", "key")).items()})
     tables["weekly"] = Table("weekly", "Incidents declared per week",
                              [Column("week", "Week of", "date")] + [Column(k, label, "count") for k, label in weekly.series]
                              + [Column("total", "Total", "count")],
                              [(w, *(weekly.values.get((w, k), 0) for k, _ in weekly.series), weekly.total(w))
                               for w in weekly.weeks])
-    tables["longest"] = _longest(where, now)
-    tables["sla"] = sla_table(actor, scope, Incident, Incident.severity, "Severity")
+    tables["longest"] = _longest(incident_filter(actor, scope), found.one(CREATED, ALL, org, area).longest, now)
+    tables["sla"] = sla_table(found.sum(RESOLVED, "level", each_org, area, ("org", "key")), Severity, "Severity")
     return IncidentReport(scope, tables["summary"].rows[0][1], tables, weekly)
 
 
@@ -123,14 +149,6 @@ def change(this, previous):
     return (this - previous) / previous
 
 
-def _weekly(where, scope):
-    week = week_start(Incident.created_at).label("week")
-    rows = db.session.execute(select(week, Incident.severity, func.count()).where(*where)
-                              .group_by(week, Incident.severity)).all()
-    values = {(date.fromisoformat(str(monday)[:10]), severity.value): n for monday, severity, n in rows}
-    return WeeklyChart(weeks_between(scope.start, scope.end), [(s.value, s.label) for s in Severity], values)
-
-
 def weeks_between(start: datetime, end: datetime) -> list[date]:
     """The Mondays of every week that overlaps [start, end)."""
     monday = start.date() - timedelta(days=start.weekday())
@@ -141,13 +159,15 @@ def weeks_between(start: datetime, end: datetime) -> list[date]:
     return weeks
 
 
-def _longest(where, now):
-    ended = func.coalesce(Incident.resolved_at, Incident.closed_at, literal(now, DateTime()))
-    lasted = seconds_between(Incident.created_at, ended).label("lasted")
-    rows = db.session.execute(
-        select(Incident.number, Incident.title, Incident.severity, Incident.status, Organization.name, lasted)
-        .join(Organization, Organization.id == Incident.org_id).where(*where)
-        .order_by(lasted.desc(), Incident.number).limit(LONGEST)).all()
+def _longest(where, ended, now):
+    """The longest incidents: the ended ones the rollup kept (*ended*), and the ones still open, which grow until now."""
+    running = db.session.execute(select(Incident.number, Incident.created_at).where(
+        *where, Incident.status.in_(OPEN_STATUSES)).order_by(Incident.created_at, Incident.number).limit(LONGEST))
+    top = longest_first(ended + [[(now - created).total_seconds(), number] for number, created in running])
+    details = {row[0]: row for row in db.session.execute(
+        select(Incident.number, Incident.title, Incident.severity, Incident.status, Organization.name)
+        .join(Organization, Organization.id == Incident.org_id).where(Incident.number.in_([n for _, n in top])))}
+    rows = [(*details[number], seconds) for seconds, number in top if number in details]
     return Table("longest", f"Longest incidents of the period (top {LONGEST})",
                  [Column("incident", "Incident", "incident"), Column("title", "Title"),
                   Column("severity", "Severity"), Column("status", "Status"), Column("organization", "Organization"),
@@ -157,14 +177,16 @@ def _longest(where, now):
                  note="Until resolved (or closed without a resolution); open incidents count until now.")
 
 
-def sla_table(actor, scope: Scope, model, level_column, label) -> Table:
-    """Records resolved in the period under an SLA: how many met every target, how many missed one."""
-    where = [visible_filter(actor, model)]
-    if scope.org_id:
-        where.append(model.org_id == scope.org_id)
-    if scope.product_area_id and hasattr(model, "product_area_id"):
-        where.append(model.product_area_id == scope.product_area_id)
-    rows = reports.sla_compliance(model, level_column, scope.start, scope.end, *where)
+def sla_table(found: dict, levels, label) -> Table:
+    """Records resolved in the period under an SLA: how many met every target, how many missed one.
+
+    *found* is {(organization id, level value): Cell} of the period's resolutions.
+    """
+    counted = {k: c for k, c in found.items() if c.met or c.breached}
+    names = dict(db.session.execute(select(Organization.id, Organization.name).where(
+        Organization.id.in_(sorted({org for org, _ in counted})))).all()) if counted else {}
+    rows = sorted(((names.get(org, "—"), levels(level), c.met, c.breached) for (org, level), c in counted.items()),
+                  key=lambda row: (row[0], row[1].value))
     met, breached, percent = reports.compliance_totals(rows)
     shown = [(org, level.label, m, b, f"{100 * m / (m + b):.0f}%") for org, level, m, b in rows]
     if rows:

@@ -2,21 +2,23 @@
 
 Resolution time: raised to resolved (a reopen clears it, so the last resolution counts).
 First response: raised to the first comment by someone other than the reporter.
+Counts come from the rollup, exact; durations from its histograms. The backlog is read live.
 """
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import OPEN_TICKET_STATUSES, Campaign, Comment, IssueType, Organization, Priority, Ticket, User
+from app.models import OPEN_TICKET_STATUSES, Campaign, IssueType, Organization, Priority, Ticket, User
 from app.models.base import utcnow
-from app.models.sql import week_start
-from app.services.analytics import _named, sla_table, weeks_between
-from app.services.report_tables import Column, Table, WeeklyChart
+from app.services.analytics import _named, group_of, ids, sla_table, viewer_org, weeks_between
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
 from app.services.report_stats import Group, grouped
+from app.services.report_tables import Column, Table, WeeklyChart
+from app.services.rollup_cells import ALL, CREATED, RESOLVED
+from app.services.rollup_read import EACH, Want, read
 
 TOP_ORGANIZATIONS = 10
 AGES = [("under_1d", "Under a day", 1), ("1_7d", "1 to 7 days", 7), ("7_30d", "7 to 30 days", 30),
@@ -33,13 +35,6 @@ class TicketReport:
     weekly: WeeklyChart
 
 
-def _visible(actor, scope):
-    where = [visible_filter(actor, Ticket)]
-    if scope.org_id:
-        where.append(Ticket.org_id == scope.org_id)
-    return where
-
-
 def _priorities(found):
     return [(p, p.label) for p in Priority]
 
@@ -48,13 +43,20 @@ def ticket_report(actor: User, scope: Scope, now: datetime | None = None) -> Tic
     """Everything the ticket analytics page shows for *scope* (its product area does not apply to tickets)."""
     require(actor, Permission.VIEW_ANALYTICS)
     now = now or utcnow()
-    visible = _visible(actor, scope)
-    raised = visible + [Ticket.created_at >= scope.start, Ticket.created_at < scope.end]
-    # One pass over the period's tickets for every resolution-time grouping and the organizations.
-    found = grouped(raised, Ticket.created_at, {"resolution": Ticket.resolved_at},
-                    {"priority": Ticket.priority, "campaign": Ticket.campaign_id, "issue_type": Ticket.issue_type_id,
-                     "organization": Ticket.org_id})
-    weekly = _weekly(visible, scope)
+    org = viewer_org(actor, scope)
+    each_org = org if org is not None else EACH
+    found = read("ticket", scope.start, scope.end, [
+        Want(CREATED, (ALL, "priority", "campaign", "issue_type"), org), Want(CREATED, (ALL,), each_org),
+        Want(RESOLVED, (ALL,), org), Want(RESOLVED, ("level",), each_org)], org)
+
+    def spreads(grouping, o=org, by=("key",)):
+        return {k: group_of(c, "resolution", "first") for k, c in found.sum(CREATED, grouping, o, None, by).items()}
+
+    by_priority = {Priority(k): g for k, g in spreads("priority").items()}
+    weekly = WeeklyChart(weeks_between(scope.start, scope.end), [("opened", "Opened"), ("resolved", "Resolved")], {
+        (week, name): cell.total for name, basis in (("opened", CREATED), ("resolved", RESOLVED))
+        for week, cell in found.sum(basis, ALL, org, None, ("week",)).items()})
+    visible = [visible_filter(actor, Ticket)] + ([Ticket.org_id == scope.org_id] if scope.org_id else [])
     tables = {
         "ticket_weekly": Table("ticket_weekly", "Tickets opened and resolved per week",
                                [Column("week", "Week of", "date"), Column("opened", "Opened", "count"),
@@ -63,27 +65,17 @@ def ticket_report(actor: User, scope: Scope, now: datetime | None = None) -> Tic
                                 for w in weekly.weeks]),
         **_backlog(visible, now),
         "resolution_by_priority": _times("resolution_by_priority", "Resolution time per priority", "Priority",
-                                         found["priority"], _priorities),
+                                         by_priority, _priorities),
         "resolution_by_campaign": _times("resolution_by_campaign", "Resolution time per campaign", "Campaign",
-                                         found["campaign"], _named(Campaign, Campaign.name, "No campaign")),
+                                         ids(spreads("campaign")), _named(Campaign, Campaign.name, "No campaign")),
         "resolution_by_issue_type": _times("resolution_by_issue_type", "Resolution time per issue type", "Issue type",
-                                           found["issue_type"], _named(IssueType, IssueType.name, "No issue type")),
-        "first_response": _first_response(raised),
-        "top_organizations": _top_organizations(found["organization"]),
-        "sla": sla_table(actor, scope, Ticket, Ticket.priority, "Priority"),
+                                           ids(spreads("issue_type")),
+                                           _named(IssueType, IssueType.name, "No issue type")),
+        "first_response": _first_response(by_priority),
+        "top_organizations": _top_organizations(spreads(ALL, o=each_org, by=("org",))),
+        "sla": sla_table(found.sum(RESOLVED, "level", each_org, None, ("org", "key")), Priority, "Priority"),
     }
     return TicketReport(scope, sum(r[1] for r in tables["ticket_weekly"].rows), tables, weekly)
-
-
-def _weekly(visible, scope):
-    values = {}
-    for key, column in (("opened", Ticket.created_at), ("resolved", Ticket.resolved_at)):
-        week = week_start(column).label("week")
-        rows = db.session.execute(select(week, func.count()).where(*visible, column >= scope.start, column < scope.end)
-                                  .group_by(week))
-        for monday, n in rows:
-            values[(date.fromisoformat(str(monday)[:10]), key)] = n
-    return WeeklyChart(weeks_between(scope.start, scope.end), [("opened", "Opened"), ("resolved", "Resolved")], values)
 
 
 def _backlog(visible, now):
@@ -116,13 +108,8 @@ def _times(key, title, label, found, names):
     return Table(key, title, [Column("group", label)] + TIME_COLUMNS, rows, note="Tickets raised in the period.")
 
 
-def _first_response(raised):
-    first = (select(Comment.ticket_id, func.min(Comment.created_at).label("at"))
-             .join(Ticket, Ticket.id == Comment.ticket_id)
-             .where(*raised, Comment.author_id != Ticket.reporter_id).group_by(Comment.ticket_id).subquery())
-    found = grouped([Ticket.id == first.c.ticket_id], Ticket.created_at, {"first": first.c.at},
-                    {"priority": Ticket.priority})["priority"]
-    rows = [(p.label, *(lambda s: (s.count, s.median, s.p90))(found.get(p, Group())["first"])) for p in Priority]
+def _first_response(by_priority):
+    rows = [(p.label, *(lambda s: (s.count, s.median, s.p90))(by_priority.get(p, Group())["first"])) for p in Priority]
     return Table("first_response", "First response time per priority",
                  [Column("priority", "Priority"), Column("count", "Answered", "count"),
                   Column("median", "Median", "duration"), Column("p90", "p90", "duration")], rows,

@@ -1,0 +1,137 @@
+"""Reading a period from the analytics rollup: whole weeks, then whole days, and live what the rollup lacks.
+
+A period [start, end) is split into the Monday-to-Sunday weeks it covers whole, the other whole
+days, and the rest: the part days at its edges and any day still queued for a refresh. The first
+two are read from the stored cells, the rest is computed from the records, the same way
+(services/rollup_cells.py); counts are therefore exact, and durations come from histograms.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+
+from app.extensions import db
+from app.models.analytics_rollup import DAY, WEEK, DirtyDay, RollupCell
+from app.services.rollup_cells import Cell, compute, midnight, monday_of
+
+EACH = "each"   # a filter value meaning "one row per organization (product area)"
+POSITIONS = {"week": 0, "org": 2, "area": 3, "key": 5}
+
+
+@dataclass(frozen=True)
+class Want:
+    """Cells a page needs: their basis, groupings, and organization and area filters (None, an id, or EACH)."""
+
+    basis: str
+    groupings: tuple
+    org: object = None
+    area: object = None
+
+    def matches(self, basis, org, area, grouping):
+        return (basis == self.basis and grouping in self.groupings and _fits(org, self.org)
+                and _fits(area, self.area))
+
+
+def _fits(value, wanted):
+    return value is not None if wanted == EACH else value == wanted
+
+
+def _condition(column, wanted):
+    return column.is_not(None) if wanted == EACH else column.is_(None) if wanted is None else column == wanted
+
+
+@dataclass
+class Plan:
+    weeks: list
+    days: list
+    live: list      # [(since, until)], merged where they touch
+
+
+def plan(record: str, start: datetime, end: datetime) -> Plan:
+    """Which whole weeks and days of [start, end) the stored cells answer, and which spans must be computed."""
+    first = start.date() if start == midnight(start.date()) else start.date() + timedelta(days=1)
+    last = end.date()
+    if first >= last:
+        return Plan([], [], [(start, end)] if start < end else [])
+    queued = set(db.session.scalars(select(DirtyDay.day).distinct().where(
+        DirtyDay.record == record, DirtyDay.day >= first, DirtyDay.day < last)))
+    weeks, days, live = [], [], [(start, midnight(first))]
+    day = first
+    while day < last:
+        week = [day + timedelta(days=i) for i in range(WEEK)]
+        if day.weekday() == 0 and week[-1] < last and not queued.intersection(week):
+            weeks.append(day)
+            day += timedelta(days=WEEK)
+            continue
+        if day in queued:
+            live.append((midnight(day), midnight(day + timedelta(days=1))))
+        else:
+            days.append(day)
+        day += timedelta(days=1)
+    live.append((midnight(last), end))
+    merged = []
+    for since, until in live:
+        if since >= until:
+            continue
+        if merged and merged[-1][1] == since:
+            merged[-1] = (merged[-1][0], until)
+        else:
+            merged.append((since, until))
+    return Plan(weeks, days, merged)
+
+
+class Found:
+    """The cells of a period, per week: {(week, basis, org, area, grouping, key): Cell}."""
+
+    def __init__(self):
+        self.cells = {}
+
+    def add(self, week: date, key: tuple, cell: Cell):
+        found = self.cells.get((week, *key))
+        if found is None:
+            self.cells[(week, *key)] = found = Cell()
+        found.add(cell)
+
+    def sum(self, basis, grouping, org=None, area=None, by=("key",)) -> dict:
+        """{value(s) of *by*: Cell} over the cells of *basis* and *grouping* under the filters."""
+        want = Want(basis, (grouping,), org, area)
+        result = {}
+        for key, cell in self.cells.items():
+            if want.matches(key[1], key[2], key[3], key[4]):
+                value = tuple(key[POSITIONS[name]] for name in by)
+                result.setdefault(value[0] if len(by) == 1 else value, Cell()).add(cell)
+        return result
+
+    def one(self, basis, grouping="all", org=None, area=None) -> Cell:
+        return self.sum(basis, grouping, org, area, by=("key",)).get("", Cell())
+
+
+def read(record: str, start: datetime, end: datetime, wants: list[Want], org_id=None, product_area_id=None) -> Found:
+    """The cells *wants* asks for over [start, end); *org_id* / *product_area_id* limit the live part."""
+    found = Found()
+    if not wants:
+        return found
+    periods = plan(record, start, end)
+    slots = []
+    if periods.weeks:
+        slots.append((RollupCell.days == WEEK) & RollupCell.starts_on.in_(periods.weeks))
+    if periods.days:
+        slots.append((RollupCell.days == DAY) & RollupCell.starts_on.in_(periods.days))
+    if slots:
+        wanted = [and_(RollupCell.basis == w.basis, RollupCell.grouping.in_(w.groupings),
+                       _condition(RollupCell.org_id, w.org), _condition(RollupCell.product_area_id, w.area))
+                  for w in wants]
+        query = select(RollupCell.starts_on, RollupCell.basis, RollupCell.org_id, RollupCell.product_area_id,
+                       RollupCell.grouping, RollupCell.group_key, RollupCell.total, RollupCell.met,
+                       RollupCell.breached, RollupCell.histograms, RollupCell.longest) \
+            .where(RollupCell.record == record, or_(*slots), or_(*wanted))
+        for starts_on, basis, org, area, grouping, key, total, met, breached, histograms, longest \
+                in db.session.execute(query):
+            found.add(monday_of(starts_on), (basis, org, area, grouping, key), Cell(total, met, breached).add(
+                Cell(histograms=histograms, longest=longest or [])))
+    for since, until in periods.live:
+        for week, cells in compute(record, since, until, lambda at: monday_of(at.date()), org_id,
+                                   product_area_id, wants).items():
+            for key, cell in cells.items():
+                found.add(week, key, cell)
+    return found
