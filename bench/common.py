@@ -48,10 +48,10 @@ def insert_numbered(model, rows, make_row, counter, noun):
     print(f"  inserted {rows:,} {noun}            ")
 
 
-def time_pages(app, pages, runs):
-    """p50 and p95 in ms of each (label, path) as the server sees it, signed in as the demo admin."""
+def time_pages(app, pages, runs, login=("admin@example.com", "admin123")):
+    """p50 and p95 in ms of each (label, path) as the server sees it, signed in as *login* (the demo admin)."""
     client = app.test_client()
-    client.post("/auth/login", data={"email": "admin@example.com", "password": "admin123"})
+    client.post("/auth/login", data={"email": login[0], "password": login[1]})
     results = []
     for label, path in pages:
         client.get(path).get_data()  # warm up

@@ -82,7 +82,7 @@ class Incident(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None]
     mitigated_at: Mapped[datetime | None]
-    resolved_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)   # analytics read resolutions by day
     closed_at: Mapped[datetime | None]
     # The SLA clock's answer, kept current by services/sla.py: the state, the earliest open deadline,
     # and when the state next changes by itself (what the breach scan looks for).

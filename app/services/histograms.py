@@ -29,9 +29,11 @@ def middle(number: int) -> float:
 
 
 def add(into: dict, histogram: dict) -> dict:
-    """Add *histogram* ({bucket: count}, keys as int or str) into *into*; return *into*."""
+    """Add *histogram* ({bucket: count}) into *into*; return *into*.
+
+    Buckets are ints when computed and text when read back from JSON: keep to one kind per sum.
+    """
     for number, count in histogram.items():
-        number = int(number)
         into[number] = into.get(number, 0) + count
     return into
 

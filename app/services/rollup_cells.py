@@ -73,14 +73,19 @@ def _track(cell, buckets, sla_state, lasted):
             cell.longest = longest_first(cell.longest)
 
 
-def _incidents(since, until, where):
+def _rows(query, wanted):
+    """The rows of *query* (Core rows: no ORM objects), or none when no cell needs them."""
+    return db.session.connection().execute(query) if wanted else ()
+
+
+def _incidents(since, until, where, bases):
     ended = func.coalesce(Incident.resolved_at, Incident.closed_at)
     created = select(Incident.created_at, Incident.org_id, Incident.product_area_id, Incident.severity,
                      Incident.commander_id, seconds_between(Incident.created_at, Incident.acknowledged_at),
                      seconds_between(Incident.created_at, Incident.resolved_at), Incident.number,
                      seconds_between(Incident.created_at, ended)) \
         .where(Incident.created_at >= since, Incident.created_at < until, *where)
-    for at, org, area, severity, commander, mtta, mttr, number, lasted in db.session.connection().execute(created):
+    for at, org, area, severity, commander, mtta, mttr, number, lasted in _rows(created, CREATED in bases):
         # The longest incidents that have ended; the ones still open are read live, as they grow.
         yield CREATED, at, org, area if area is not None else NO_AREA, {
             ALL: "", "severity": severity.value, "commander": str(commander or "")}, \
@@ -88,24 +93,24 @@ def _incidents(since, until, where):
     resolved = select(Incident.resolved_at, Incident.org_id, Incident.product_area_id, Incident.severity,
                       Incident.sla_state) \
         .where(Incident.resolved_at >= since, Incident.resolved_at < until, *where)
-    for at, org, area, severity, sla_state in db.session.connection().execute(resolved):
+    for at, org, area, severity, sla_state in _rows(resolved, RESOLVED in bases):
         yield RESOLVED, at, org, area if area is not None else NO_AREA, {"level": severity.value}, (), sla_state, None
 
 
-def _tickets(since, until, where):
+def _tickets(since, until, where, bases):
     first = (select(func.min(Comment.created_at)).where(Comment.ticket_id == Ticket.id,
                                                         Comment.author_id != Ticket.reporter_id)
              .correlate(Ticket).scalar_subquery())
     created = select(Ticket.created_at, Ticket.org_id, Ticket.priority, Ticket.campaign_id, Ticket.issue_type_id,
                      seconds_between(Ticket.created_at, Ticket.resolved_at), seconds_between(Ticket.created_at, first)) \
         .where(Ticket.created_at >= since, Ticket.created_at < until, *where)
-    for at, org, priority, campaign, kind, resolution, answered in db.session.connection().execute(created):
+    for at, org, priority, campaign, kind, resolution, answered in _rows(created, CREATED in bases):
         yield CREATED, at, org, None, {ALL: "", "priority": priority.value, "campaign": str(campaign or ""),
                                        "issue_type": str(kind or "")}, \
             [("resolution", resolution), ("first", answered)], None, None
     resolved = select(Ticket.resolved_at, Ticket.org_id, Ticket.priority, Ticket.sla_state) \
         .where(Ticket.resolved_at >= since, Ticket.resolved_at < until, *where)
-    for at, org, priority, sla_state in db.session.connection().execute(resolved):
+    for at, org, priority, sla_state in _rows(resolved, RESOLVED in bases):
         yield RESOLVED, at, org, None, {ALL: "", "level": priority.value}, (), sla_state, None
 
 
@@ -141,7 +146,8 @@ def compute(record, since: datetime, until: datetime, slot_of, org_id=None, prod
             w.basis == basis and c == (w.org is not None, w.area is not None, c[2]) and c[2] in w.groupings
             for w in wants)] for basis, made in cells_of.items()}
     slots = {}
-    for basis, at, org, area, groups, measures, sla_state, lasted in rows(since, until, where):
+    for basis, at, org, area, groups, measures, sla_state, lasted in rows(since, until, where,
+                                                                          {b for b, made in cells_of.items() if made}):
         slot = slot_of(at)
         cells = slots.get(slot)
         if cells is None:

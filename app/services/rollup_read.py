@@ -8,7 +8,7 @@ two are read from the stored cells, the rest is computed from the records, the s
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
 from app.models.analytics_rollup import DAY, WEEK, DirtyDay, RollupCell
@@ -26,6 +26,7 @@ class Want:
     groupings: tuple
     org: object = None
     area: object = None
+    counts_only: bool = False   # summed in SQL, for the whole period (no weeks, no histograms)
 
     def matches(self, basis, org, area, grouping):
         return (basis == self.basis and grouping in self.groupings and _fits(org, self.org)
@@ -86,11 +87,13 @@ class Found:
     def __init__(self):
         self.cells = {}
 
-    def add(self, week: date, key: tuple, cell: Cell):
+    def add(self, week: date | None, key: tuple, cell: Cell):
+        """Count *cell* (a fresh one, kept as it is if it is the first) in the week *week*."""
         found = self.cells.get((week, *key))
         if found is None:
-            self.cells[(week, *key)] = found = Cell()
-        found.add(cell)
+            self.cells[(week, *key)] = cell
+        else:
+            found.add(cell)
 
     def sum(self, basis, grouping, org=None, area=None, by=("key",)) -> dict:
         """{value(s) of *by*: Cell} over the cells of *basis* and *grouping* under the filters."""
@@ -106,32 +109,48 @@ class Found:
         return self.sum(basis, grouping, org, area, by=("key",)).get("", Cell())
 
 
+def _wanted(wants):
+    return or_(*[and_(RollupCell.basis == w.basis, RollupCell.grouping.in_(w.groupings),
+                      _condition(RollupCell.org_id, w.org), _condition(RollupCell.product_area_id, w.area))
+                 for w in wants])
+
+
 def read(record: str, start: datetime, end: datetime, wants: list[Want], org_id=None, product_area_id=None) -> Found:
     """The cells *wants* asks for over [start, end); *org_id* / *product_area_id* limit the live part."""
     found = Found()
     if not wants:
         return found
     periods = plan(record, start, end)
+    summed_cells = {(w.basis, g) for w in wants if w.counts_only for g in w.groupings}
     slots = []
     if periods.weeks:
         slots.append((RollupCell.days == WEEK) & RollupCell.starts_on.in_(periods.weeks))
     if periods.days:
         slots.append((RollupCell.days == DAY) & RollupCell.starts_on.in_(periods.days))
     if slots:
-        wanted = [and_(RollupCell.basis == w.basis, RollupCell.grouping.in_(w.groupings),
-                       _condition(RollupCell.org_id, w.org), _condition(RollupCell.product_area_id, w.area))
-                  for w in wants]
-        query = select(RollupCell.starts_on, RollupCell.basis, RollupCell.org_id, RollupCell.product_area_id,
-                       RollupCell.grouping, RollupCell.group_key, RollupCell.total, RollupCell.met,
-                       RollupCell.breached, RollupCell.histograms, RollupCell.longest) \
-            .where(RollupCell.record == record, or_(*slots), or_(*wanted))
-        for starts_on, basis, org, area, grouping, key, total, met, breached, histograms, longest \
-                in db.session.execute(query):
-            found.add(monday_of(starts_on), (basis, org, area, grouping, key), Cell(total, met, breached).add(
-                Cell(histograms=histograms, longest=longest or [])))
+        cell_columns = [RollupCell.basis, RollupCell.org_id, RollupCell.product_area_id, RollupCell.grouping,
+                        RollupCell.group_key]
+        summed = [w for w in wants if w.counts_only]
+        if summed:
+            query = select(*cell_columns, func.sum(RollupCell.total), func.sum(RollupCell.met),
+                           func.sum(RollupCell.breached)) \
+                .where(RollupCell.record == record, or_(*slots), _wanted(summed)).group_by(*cell_columns)
+            for basis, org, area, grouping, key, total, met, breached in db.session.connection().execute(query):
+                found.add(None, (basis, org, area, grouping, key), Cell(int(total), int(met), int(breached)))
+        listed = [w for w in wants if not w.counts_only]
+        if listed:
+            query = select(RollupCell.starts_on, *cell_columns, RollupCell.total, RollupCell.met,
+                           RollupCell.breached, RollupCell.histograms, RollupCell.longest) \
+                .where(RollupCell.record == record, or_(*slots), _wanted(listed))
+            for starts_on, basis, org, area, grouping, key, total, met, breached, histograms, longest \
+                    in db.session.connection().execute(query):
+                found.add(monday_of(starts_on), (basis, org, area, grouping, key),
+                          Cell(total, met, breached, histograms, longest or []))
     for since, until in periods.live:
         for week, cells in compute(record, since, until, lambda at: monday_of(at.date()), org_id,
                                    product_area_id, wants).items():
             for key, cell in cells.items():
-                found.add(week, key, cell)
+                # As the stored cells read back: buckets as text.
+                cell.histograms = {m: {str(b): n for b, n in h.items()} for m, h in cell.histograms.items()}
+                found.add(None if (key[0], key[3]) in summed_cells else week, key, cell)
     return found

@@ -1,4 +1,4 @@
-"""analytics rollup: cells per day and week, and the queue of days to refresh
+"""analytics rollup: cells per day and week, the queue of days to refresh, incidents.resolved_at index
 
 Every day that already holds incidents or tickets is queued, so the pages compute those days
 from the records (correct, as slow as before) until the worker or `flask analytics rebuild`
@@ -51,6 +51,9 @@ def upgrade():
         batch_op.create_index('ix_analytics_rollup_read', ['record', 'basis', 'grouping', 'days', 'starts_on'], unique=False)
         batch_op.create_index('ix_analytics_rollup_slot', ['record', 'starts_on'], unique=False)
 
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incidents_resolved_at'), ['resolved_at'], unique=False)
+
     for record, table in (('incident', 'incidents'), ('ticket', 'tickets')):
         op.execute(f"INSERT INTO analytics_dirty_days (record, day) "
                    f"SELECT DISTINCT '{record}', date(created_at) FROM {table} UNION "
@@ -58,6 +61,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incidents_resolved_at'))
+
     with op.batch_alter_table('analytics_rollup', schema=None) as batch_op:
         batch_op.drop_index('ix_analytics_rollup_slot')
         batch_op.drop_index('ix_analytics_rollup_read')

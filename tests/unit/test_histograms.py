@@ -38,4 +38,5 @@ def test_percentiles_from_buckets_against_exact_percentile_cont(seed):
 
 def test_an_empty_histogram_has_no_percentiles_and_histograms_add_up():
     assert percentiles({}) == (0, None, None)
-    assert histograms.add({3: 1}, {"3": 2, "7": 1}) == {3: 3, 7: 1}
+    assert histograms.add({"3": 1}, {"3": 2, "7": 1}) == {"3": 3, "7": 1}
+    assert percentiles({"3": 3, "7": 1}) == percentiles({3: 3, 7: 1})
