@@ -19,7 +19,7 @@ from app.models.analytics_rollup import DAY, WEEK, DirtyDay, RollupCell
 from app.services.rollup_cells import SOURCES, compute, longest_first, midnight, monday_of
 
 RECORDS = {Incident: "incident", Ticket: "ticket"}
-WEEKS_PER_ROUND = 8
+WEEKS_PER_ROUND = 2
 COLUMNS = ["record", "basis", "days", "starts_on", "org_id", "product_area_id", "grouping", "group_key", "total",
            "met", "breached", "histograms", "longest"]
 
