@@ -5,7 +5,7 @@ from the records (correct, as slow as before) until the worker or `flask analyti
 has filled the rollup.
 
 Revision ID: eefb3662c96c
-Revises: b7c1d2e3f4a5
+Revises: 7e15c4d5d79e
 Create Date: 2026-11-30 01:26:37
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'eefb3662c96c'
-down_revision = 'b7c1d2e3f4a5'
+down_revision = '7e15c4d5d79e'
 branch_labels = None
 depends_on = None
 
