@@ -5,7 +5,7 @@ from the records (correct, as slow as before) until the worker or `flask analyti
 has filled the rollup.
 
 Revision ID: eefb3662c96c
-Revises: 7e15c4d5d79e
+Revises: 5b967c7f0d4e
 Create Date: 2026-11-30 01:26:37
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'eefb3662c96c'
-down_revision = '7e15c4d5d79e'
+down_revision = '5b967c7f0d4e'
 branch_labels = None
 depends_on = None
 

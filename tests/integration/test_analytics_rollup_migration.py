@@ -12,7 +12,7 @@ from tests.conftest import make_config
 from tests.integration.test_analytics_migration import fill
 from tests.integration.test_migrations import _postgres_database
 
-BEFORE = "7e15c4d5d79e"  # pagerduty links: the last schema without the rollup
+BEFORE = "5b967c7f0d4e"  # pagerduty routing: the last schema without the rollup
 AT = "2026-11-02 10:00:00"
 
 
