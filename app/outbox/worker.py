@@ -29,15 +29,17 @@ class Worker:
         self.stopping.set()
 
     def tick(self) -> int:
-        """One round: due jobs, the SLA breach scan, the audit seal if due, the analytics rollup's queued days, delivery."""
+        """One round: due jobs, the SLA breach scan, the audit seal if due, delivery, then the analytics rollup's queued days."""
         with self.app.app_context():
             try:
                 scheduler.run_due_jobs()
                 sla_scan.scan()
                 sla_scan.update_cadence()
                 audit_seal.seal_if_due()
+                delivered = deliver_due(should_stop=self.stopping.is_set)
+                # After delivery: refreshing old weeks can take most of a second, and a page must not wait on it.
                 rollup.refresh_dirty()
-                return deliver_due(should_stop=self.stopping.is_set)
+                return delivered
             except Exception:
                 log.exception("worker round failed; trying again shortly")
                 db.session.rollback()
