@@ -86,24 +86,26 @@ def empty_tables():
     tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            # TRUNCATE costs per table named (new files for it and its indexes), so name only the
-            # tables this test wrote to: those with rows, or whose id sequence moved.
-            touched = used_tables(conn, [t.name for t in tables])
-            if touched:
-                names = ", ".join(f'"{name}"' for name in touched)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            # Only the tables this test wrote to, children first, and DELETE rather than TRUNCATE:
+            # TRUNCATE makes new files for every table it names or cascades to (0.1-0.4 s a test).
+            with_rows, moved = used_tables(conn, [t.name for t in tables])
+            for table in tables:
+                if table.name in with_rows:
+                    conn.execute(table.delete())
+            if moved:
+                conn.execute(text("SELECT " + ", ".join(f"setval('{name}', 1, false)" for name in moved)))
         else:
             for table in tables:
                 conn.execute(table.delete())
 
 
 def used_tables(conn, names):
-    """The tables among *names* that hold rows or whose id sequence has handed out a number."""
-    with_rows = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names)
-    used = {row[0] for row in conn.execute(text(with_rows))}
-    moved = {row[0] for row in conn.execute(text(
-        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))}
-    return [name for name in names if name in used or f"{name}_id_seq" in moved]
+    """(the tables among *names* that hold rows, the sequences that have handed out a number)."""
+    probe = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names)
+    with_rows = {row[0] for row in conn.execute(text(probe))}
+    moved = [row[0] for row in conn.execute(text(
+        "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))]
+    return with_rows, moved
 
 
 @pytest.fixture
