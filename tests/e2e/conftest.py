@@ -6,6 +6,10 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.factories import Factory
+
+PASSWORD = Factory.PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -47,6 +51,31 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not blocked, f"blocked by the Content-Security-Policy: {blocked}"
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """open(viewport, email): a page of its own browser context, signed in as *email*, checked for CSP blocks."""
+    contexts = []
+
+    def open_page(viewport, email):
+        context = browser.new_context(base_url=live_server, viewport=viewport)
+        context.set_default_timeout(30_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.blocked = []
+        page.on("console", lambda m: page.blocked.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto("/auth/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_selector("[data-testid=whoami]", state="attached")
+        return page
+
+    yield open_page
+    for context in contexts:
+        assert not context.pages or not context.pages[0].blocked, context.pages[0].blocked
+        context.close()
 
 
 @pytest.fixture

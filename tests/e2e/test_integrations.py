@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from app.models import Role
 from app.services import channel_links, pagerduty_settings
-from tests.factories import Factory
 
 pytestmark = pytest.mark.e2e
 
@@ -31,24 +30,8 @@ def provider(factory):
 
 
 @pytest.fixture
-def view(browser, live_server):
-    contexts = []
-
-    def view(viewport, email="ada@example.com"):
-        context = browser.new_context(base_url=live_server, viewport=viewport)
-        context.set_default_timeout(30_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/auth/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password", exact=True).fill(Factory.PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_selector("[data-testid=whoami]", state="attached")
-        return page
-
-    yield view
-    for context in contexts:
-        context.close()
+def view(signed_in):
+    return lambda viewport, email="ada@example.com": signed_in(viewport, email)
 
 
 def fits(page, viewport):

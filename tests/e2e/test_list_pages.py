@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from app.models import Priority, Role
-from tests.factories import Factory
 
 pytestmark = pytest.mark.e2e
 
@@ -28,25 +27,9 @@ def records(app, factory):
 
 
 @pytest.fixture
-def view(browser, live_server):
+def view(signed_in):
     """Open a signed-in browser page at the given viewport."""
-    contexts = []
-
-    def view(viewport, email="boss@example.com"):
-        context = browser.new_context(base_url=live_server, viewport=viewport)
-        context.set_default_timeout(30_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/auth/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password", exact=True).fill(Factory.PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_selector("[data-testid=whoami]", state="attached")
-        return page
-
-    yield view
-    for context in contexts:
-        context.close()
+    return lambda viewport, email="boss@example.com": signed_in(viewport, email)
 
 
 def page_width(page):

@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from app.models import IncidentStatus, Role, Severity
 from app.services import incidents
-from tests.factories import Factory
 
 pytestmark = pytest.mark.e2e
 
@@ -27,28 +26,8 @@ def world(factory):
 
 
 @pytest.fixture
-def open_as(browser, live_server):
-    contexts = []
-
-    def open_as(email, viewport):
-        context = browser.new_context(base_url=live_server, viewport=viewport)
-        context.set_default_timeout(30_000)
-        contexts.append(context)
-        page = context.new_page()
-        blocked = []
-        page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
-        page.blocked = blocked
-        page.goto("/auth/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password", exact=True).fill(Factory.PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_selector("[data-testid=whoami]", state="attached")
-        return page
-
-    yield open_as
-    for context in contexts:
-        assert not context.pages or not context.pages[0].blocked, context.pages[0].blocked
-        context.close()
+def open_as(signed_in):
+    return lambda email, viewport: signed_in(viewport, email)
 
 
 def fits(page, viewport):
