@@ -35,6 +35,16 @@ def migrations_dir(app):
     return os.path.join(os.path.dirname(app.root_path), "migrations")
 
 
+def filled_then(app, revision):
+    """Migrate to FILLED_AT, fill every table, migrate on to *revision*; return the migrations directory."""
+    directory = migrations_dir(app)
+    upgrade(directory=directory, revision=FILLED_AT)
+    with db.engine.begin() as conn:
+        populate(conn)
+    upgrade(directory=directory, revision=revision)
+    return directory
+
+
 def migrated_schema_matches_models(uri):
     app = create_app(make_config(uri))
     with app.app_context():

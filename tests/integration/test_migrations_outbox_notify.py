@@ -5,7 +5,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import FILLED_AT, migrations_dir, populate, postgres_database, snapshot
+from tests.integration.test_migrations import filled_then, postgres_database, snapshot
 
 BEFORE, NOTIFY = "29b1e9b8d18b", "c4e8a1f2b3d6"  # slack_pins, the head before the trigger
 
@@ -23,11 +23,7 @@ def unchanged(before, after):
 def populated_upgrade_to_notify(uri):
     app = create_app(make_config(uri))
     with app.app_context():
-        directory = migrations_dir(app)
-        upgrade(directory=directory, revision=FILLED_AT)
-        with db.engine.begin() as conn:
-            populate(conn)
-        upgrade(directory=directory, revision=BEFORE)
+        directory = filled_then(app, BEFORE)
         with db.engine.connect() as conn:
             before = snapshot(conn)
         upgrade(directory=directory, revision=NOTIFY)

@@ -5,7 +5,7 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import FILLED_AT, migrations_dir, populate, postgres_database, snapshot
+from tests.integration.test_migrations import filled_then, postgres_database, snapshot
 from tests.integration.test_migrations_outbox_notify import unchanged
 
 BEFORE = "7e15c4d5d79e"  # pagerduty_links: what PagerDuty last said
@@ -16,11 +16,7 @@ def populated_upgrade_to_routing(uri):
     with app.app_context():
         from app.services.core import encryption
 
-        directory = migrations_dir(app)
-        upgrade(directory=directory, revision=FILLED_AT)
-        with db.engine.begin() as conn:
-            populate(conn)
-        upgrade(directory=directory, revision=BEFORE)
+        directory = filled_then(app, BEFORE)
         keys = encryption.encrypt('["' + "A" * 32 + '", "' + "B" * 32 + '"]')
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO pagerduty_integrations (id, org_id, routing_keys, default_severity, "

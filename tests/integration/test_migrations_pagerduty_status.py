@@ -5,7 +5,7 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import FILLED_AT, migrations_dir, populate, postgres_database, snapshot
+from tests.integration.test_migrations import filled_then, postgres_database, snapshot
 from tests.integration.test_migrations_outbox_notify import NOTIFY, unchanged
 
 LINK_COLUMNS = {"pd_status", "pd_assignee", "pd_seen_at"}
@@ -14,11 +14,7 @@ LINK_COLUMNS = {"pd_status", "pd_assignee", "pd_seen_at"}
 def populated_upgrade_to_pagerduty_status(uri):
     app = create_app(make_config(uri))
     with app.app_context():
-        directory = migrations_dir(app)
-        upgrade(directory=directory, revision=FILLED_AT)
-        with db.engine.begin() as conn:
-            populate(conn)
-        upgrade(directory=directory, revision=NOTIFY)
+        directory = filled_then(app, NOTIFY)
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO pagerduty_links (id, incident_id, integration_org_id, dedup_key, "
                               "pd_incident_id, started_in_pagerduty, status_at, created_at) VALUES (1, 2, 1, 'INC-2', "
