@@ -23,7 +23,6 @@ import hmac
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,24 +43,13 @@ from app.extensions import db  # noqa: E402
 from app.models import Organization, Role, User  # noqa: E402
 from app.services import channel_links, pagerduty_settings  # noqa: E402
 from config import ProductionConfig, database_url  # noqa: E402
-from pages_vs_floor import start, stop  # noqa: E402
+from pages_vs_floor import free_port, start, stop  # noqa: E402
 from tests.pagerduty_standin import PagerDutyStandin  # noqa: E402
 from tests.slack_standin import SlackStandin  # noqa: E402
 from tests.smtp import SMTPServer  # noqa: E402
 
 SIGNING_SECRET = "bench-slack-signing-secret"
 CHANNEL, ROUTING_KEY, SERVICE = "CACMEBENCH", "B" * 32, "PBENCH2"
-
-
-def free_port():
-    """A free loopback port in 20000-29999."""
-    while True:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", random.randint(20000, 29999)))
-            except OSError:
-                continue
-            return s.getsockname()[1]
 
 
 def prepare(env, clients, slack):

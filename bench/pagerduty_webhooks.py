@@ -22,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from app.models import AuditEvent, Delivery, DeliveryState, Incident, IncidentSt
 from app.models import PagerDutyLink, Role, User  # noqa: E402
 from app.services import pagerduty_settings  # noqa: E402
 from config import ProductionConfig, database_url  # noqa: E402
-from pages_vs_floor import start, stop  # noqa: E402
+from pages_vs_floor import free_port, start, stop  # noqa: E402
 from tests.pagerduty_standin import occurred, webhook_body, webhook_headers  # noqa: E402
 
 SECRET = "bench-pagerduty-signing-secret"
@@ -64,17 +63,6 @@ def webhook(slug):
         return {{"error": "invalid"}}, 401
     return {{"ok": True}}, 202
 """
-
-
-def free_port():
-    """A free loopback port in 20000-29999."""
-    while True:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", random.randint(20000, 29999)))
-            except OSError:
-                continue
-            return s.getsockname()[1]
 
 
 def app_for(env):
