@@ -1,7 +1,8 @@
 """Who may do what: the role matrix and tenant scope, in one place."""
 import enum
+import functools
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import bindparam, false, or_, select, true
 
 from app.extensions import db
 from app.models import Organization, Role, User
@@ -58,6 +59,28 @@ def visible_filter(user: User, model):
         return model.org_id == user.org_id
     # Reporters follow what they raised.
     return (model.org_id == user.org_id) & (model.reporter_id == user.id)
+
+
+def visible_scope(user: User) -> tuple[str, dict]:
+    """What *user* may see as a kind and its parameters, for statements built once (see visible_where)."""
+    if not user.is_authenticated or not user.active:
+        return "none", {}
+    if user.is_provider_staff:
+        return "all", {}
+    if user.role.at_least(Role.RESPONDER):
+        return "org", {"viewer_org_id": user.org_id}
+    return "reported", {"viewer_org_id": user.org_id, "viewer_id": user.id}
+
+
+@functools.cache
+def visible_where(model, scope: str):
+    """visible_filter for a kind of viewer (visible_scope), with the viewer's ids as bound parameters."""
+    if scope == "none":
+        return false()
+    if scope == "all":
+        return true()
+    mine = model.org_id == bindparam("viewer_org_id")
+    return mine if scope == "org" else mine & (model.reporter_id == bindparam("viewer_id"))
 
 
 def can_see(user: User, record) -> bool:
