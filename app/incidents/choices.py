@@ -1,6 +1,9 @@
 """Select-box options for the incident forms, limited to what the viewer may pick."""
-from sqlalchemy import select
+import functools
 
+from sqlalchemy import bindparam, select
+
+from app import choice_lists
 from app.extensions import db
 from app.models import IncidentStatus, ProductArea, Severity, User
 from app.services.accounts import list_organizations
@@ -38,10 +41,19 @@ def fill_incident_form(form, actor, org_id=None):
     return form
 
 
+@functools.cache
+def _filter_lists():
+    """The incident filters' people and product areas in one statement (see choice_lists)."""
+    return choice_lists.lists(
+        choice_lists.part(0, User.display_name, User.id).where(staff_for_org(bindparam("org_id"))),
+        choice_lists.part(1, ProductArea.name, ProductArea.id))
+
+
 def fill_filter_form(form, actor):
     form.status.choices = [("", "Any status"), ("open", "Open (not resolved)")] + [
         (s.value, s.label) for s in IncidentStatus]
     form.severity.choices = [("", "Any severity")] + [(s.value, s.label) for s in Severity]
-    form.assignee_id.choices = [("", "Anyone")] + staff_choices(actor.org_id)[1:]
-    form.product_area_id.choices = area_choices("Any area")
+    people, areas = choice_lists.read(_filter_lists(), 2, {"org_id": actor.org_id})
+    form.assignee_id.choices = [("", "Anyone")] + people
+    form.product_area_id.choices = [("", "Any area")] + areas
     return form

@@ -1,11 +1,14 @@
 """Select-box options for the ticket forms, limited to what the viewer may pick."""
-from sqlalchemy import select
+import functools
 
-from app.extensions import db
-from app.incidents.choices import area_choices, staff_choices
-from app.models import TicketStatus
+from sqlalchemy import bindparam
+
+from app import choice_lists
+from app.incidents.choices import area_choices
+from app.models import Campaign, IssueType, TicketStatus, User
+from app.services.core.permissions import staff_for_org
 from app.services.accounts import list_organizations
-from app.services.ticket_options import KINDS, list_options
+from app.services.ticket_options import list_options
 from app.tickets.forms import PRIORITY_CHOICES
 
 
@@ -24,20 +27,24 @@ def fill_ticket_form(form, actor, ticket=None):
     return form
 
 
-def _all_options(kind, blank):
-    """Every option of *kind* by id and name, retired ones too: what a list can still be filtered by."""
-    model = KINDS[kind]
-    rows = db.session.execute(select(model.id, model.name).order_by(model.position, model.name))
-    return [("", blank)] + [(str(id_), name) for id_, name in rows]
+@functools.cache
+def _filter_lists():
+    """Every campaign and issue type, retired ones too (a list can still be filtered by them), and the
+    people, in one statement (see choice_lists)."""
+    return choice_lists.lists(
+        choice_lists.part(0, Campaign.name, Campaign.id, Campaign.position),
+        choice_lists.part(1, IssueType.name, IssueType.id, IssueType.position),
+        choice_lists.part(2, User.display_name, User.id).where(staff_for_org(bindparam("org_id"))))
 
 
 def fill_filter_form(form, actor):
     form.status.choices = [("", "Any status"), ("open", "Open or in progress")] + [
         (s.value, s.label) for s in TicketStatus]
     form.priority.choices = [("", "Any priority")] + PRIORITY_CHOICES
-    form.campaign_id.choices = _all_options("campaigns", "Any campaign")
-    form.issue_type_id.choices = _all_options("issue-types", "Any issue type")
-    form.assignee_id.choices = [("", "Anyone")] + staff_choices(actor.org_id)[1:]
+    campaigns, issue_types, people = choice_lists.read(_filter_lists(), 3, {"org_id": actor.org_id})
+    form.campaign_id.choices = [("", "Any campaign")] + campaigns
+    form.issue_type_id.choices = [("", "Any issue type")] + issue_types
+    form.assignee_id.choices = [("", "Anyone")] + people
     return form
 
 
