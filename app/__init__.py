@@ -148,8 +148,10 @@ def register_sla(app):
 
 
 def register_notifications(app):
+    from app import outbox
     from app.notifications import register
 
+    outbox.register()
     register(app)
 
 
