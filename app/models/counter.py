@@ -1,5 +1,5 @@
 """Counters hand out human numbers (INC-42) that are never reused."""
-from sqlalchemy import String, select, update
+from sqlalchemy import String, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,10 +20,10 @@ def next_number(name: str) -> int:
     instead of handing out the same number.
     """
     session = db.session
-    bumped = session.execute(
-        update(Counter).where(Counter.name == name).values(value=Counter.value + 1)
-    )
-    if bumped.rowcount == 0:
+    taken = session.execute(
+        update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
+    ).scalar()
+    if taken is None:
         if session.get_bind().dialect.name == "postgresql":
             # Two first-ever callers race to create the row: the loser waits, inserts nothing, bumps.
             created = session.execute(pg_insert(Counter).values(name=name, value=1)
@@ -32,4 +32,4 @@ def next_number(name: str) -> int:
         session.add(Counter(name=name, value=1))
         session.flush()
         return 1
-    return session.execute(select(Counter.value).where(Counter.name == name)).scalar_one()
+    return taken

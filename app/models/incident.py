@@ -65,7 +65,9 @@ class Incident(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    # Empty only inside the transaction that declares it, which numbers it just before the
+    # notifications (services/incidents.py: the number is one turn every declaration takes).
+    number: Mapped[int | None] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     severity: Mapped[Severity] = mapped_column(enum_column(Severity), index=True)

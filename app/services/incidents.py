@@ -51,16 +51,20 @@ def open_incident(actor: User, *, title, severity, description="", product_area_
     )
     org = target_org(actor, org_id)
     commander = staff_member(commander_id, org, "commander_id")
-    incident = Incident(
-        **fields, org_id=org, reporter_id=(reporter or actor).id,
-        commander_id=commander.id if commander else None, number=next_number("incident"),
-    )
+    incident = Incident(**fields, org_id=org, reporter_id=(reporter or actor).id,
+                        commander_id=commander.id if commander else None)
     db.session.add(incident)
     db.session.flush()
     audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
-    emit("incident.declared", incident, actor, source, **(event_data or {}))
+    # The number is one counter row that every declaration takes in turn, locked until commit:
+    # taken last, the turn covers only the subscribers (their messages quote the number) and the
+    # commit, and their rows wait for the commit's flush rather than each going out on its own.
+    incident.number = next_number("incident")
+    incident.updated_at = incident.created_at  # numbering is part of declaring, not an update
+    with db.session.no_autoflush:
+        emit("incident.declared", incident, actor, source, **(event_data or {}))
     return incident
 
 
