@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models.base import enum_column, utcnow
 from app.models.organization import Organization
 from app.models.product_area import ProductArea
+from app.models.search_text import keep_search_text
 from app.models.sla import SlaState
 from app.models.user import User
 
@@ -104,3 +105,6 @@ class Incident(db.Model):
 
     def __repr__(self):
         return f"<Incident {self.reference}>"
+
+
+keep_search_text(Incident.__table__, "title", "description")

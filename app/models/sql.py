@@ -3,6 +3,8 @@ from sqlalchemy import Float, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from app.models.search_text import SEARCH_TEXT
+
 
 class seconds_between(FunctionElement):
     """seconds_between(start, end): end - start in seconds, as a float."""
@@ -50,5 +52,7 @@ TRIGRAM_SUFFIX = "_trgm"
 
 
 def include_name(name, type_, parent_names):
-    """Alembic's filter: compare everything except the PostgreSQL-only trigram indexes."""
+    """Alembic's filter: compare everything except the PostgreSQL-only trigram indexes and search copies."""
+    if type_ == "column" and name == SEARCH_TEXT:
+        return False
     return not (type_ == "index" and name and name.endswith(TRIGRAM_SUFFIX))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from app.extensions import db
 from app.models.base import enum_column, utcnow
 from app.models.campaign import Campaign, IssueType
+from app.models.search_text import keep_search_text
 from app.models.sla import SlaState
 from app.models.incident import Incident
 from app.models.organization import Organization
@@ -116,3 +117,6 @@ class Ticket(db.Model):
 
     def __repr__(self):
         return f"<Ticket {self.reference}>"
+
+
+keep_search_text(Ticket.__table__, "title", "details")

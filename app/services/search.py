@@ -1,6 +1,7 @@
 """Text search in the lists: words in the text columns, or the record's number (INC-2, TCK-3, 2)."""
 from sqlalchemy import case, or_
 
+from app.models.search_text import contains_text
 from app.services import references
 from app.services.core import validation
 
@@ -16,10 +17,13 @@ def contains(column, q):
 
 
 def matching(model, q, *columns):
-    """A WHERE clause for *model* rows whose *columns* contain *q*, or whose number *q* names."""
+    """A WHERE clause for *model* rows whose *columns* contain *q*, or whose number *q* names.
+
+    On PostgreSQL a list's title and body are searched through their lowercased copy (see
+    app.models.search_text); the rows are the same as ILIKE on each column.
+    """
     q = validation.search_term(q) or ""
-    term = _like(q)
-    clauses = [column.ilike(term, escape="\\") for column in columns]
+    clauses = [contains_text(_like(q), *columns)]
     number = references.number_for(model, q)
     if number is not None:
         clauses.append(model.number == number)

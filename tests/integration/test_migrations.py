@@ -380,7 +380,7 @@ def upgrade_populated_to_search_indexes(uri):
                     "INSERT INTO tickets (number, title, details, priority, status, org_id, reporter_id, "
                     f"created_at, updated_at) VALUES ({n}, 'refund {n}', 'details', 'high', 'open', 1, 1, "
                     "'2026-01-01', '2026-01-01')"))
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision="5e2f8a1c9b7d")  # later, search_text replaces these indexes
         with db.engine.connect() as conn:
             titles = conn.execute(text("SELECT title FROM incidents ORDER BY number")).scalars().all()
             tickets = conn.execute(text("SELECT count(*) FROM tickets")).scalar()
