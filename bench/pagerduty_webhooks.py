@@ -1,7 +1,7 @@
 """Benchmark: PagerDuty webhooks at Relay, each sent three times, 20 at once; answers and exactly-once.
 
     python bench/pagerduty_webhooks.py --database-url postgresql://postgres@127.0.0.1:5432/EMPTY_DB \
-        [--incidents 250] [--concurrency 20] [--copies 3]
+        [--incidents 250] [--concurrency 20] [--copies 3] [--single 200]
 
 Builds the schema through the migrations in an EMPTY database, sets up the provider's
 PagerDuty settings (one signing secret, one service), and serves Relay under gunicorn as
@@ -11,7 +11,9 @@ updates); every webhook is sent --copies times with the same X-Webhook-Id, all o
 shuffled (so repeats race each other and updates arrive out of order) and sent by
 --concurrency clients over HTTP. Side by side, in the same run and the same way, the same
 requests go to a reference server: a bare Flask app that only checks the signature and
-answers 202 (the floor of any webhook receiver), under the same gunicorn settings. Prints
+answers 202 (the floor of any webhook receiver), under the same gunicorn settings. First
+--single further webhooks go one at a time (one client), to Relay and to the reference in
+turn, for the answer to one webhook on an idle server; then the concurrent run. Prints
 answer p50/p99 for both and the ratio, then starts `flask worker` and checks that every
 update was applied exactly once.
 (A note that arrives before anything else about its incident waits for a retry: the worker
@@ -85,10 +87,10 @@ def prepare(env):
         db.engine.dispose()
 
 
-def webhooks(incidents, copies):
+def webhooks(incidents, copies, first=0, shuffle=True):
     """Every (body, headers) to send: four updates per incident, each repeated *copies* times, shuffled."""
     sends, start = [], time.time() - 3600
-    for n in range(incidents):
+    for n in range(first, first + incidents):
         pd_incident = {"id": f"QB{n:06d}", "number": n, "title": f"Bench incident {n}", "status": "triggered",
                        "urgency": "high", "service": {"id": SERVICE, "summary": "Bench", "type": "service_reference"}}
         note = {"type": "incident_note", "id": f"N{n}", "content": f"note {n}",
@@ -99,7 +101,8 @@ def webhooks(incidents, copies):
             body = webhook_body(kind, pd_incident, occurred_at=at, data=data)
             headers = webhook_headers(body, [SECRET], webhook_id=str(uuid.uuid4()))
             sends += [(body, headers)] * copies
-    random.Random(7).shuffle(sends)
+    if shuffle:
+        random.Random(7).shuffle(sends)
     return sends
 
 
@@ -120,6 +123,30 @@ def run(url, sends, concurrency):
         started = time.perf_counter()
         results = list(pool.map(lambda s: post(url, *s), sends))
         return results, time.perf_counter() - started
+
+
+def one_at_a_time(urls, sends):
+    """Each webhook to every receiver in turn, one request at a time: {url: [(seconds, status)]}."""
+    results = {url: [] for url in urls}
+    for body, headers in sends:
+        for url in urls:
+            results[url].append(post(url, body, headers))
+    return results
+
+
+def report(title, results):
+    """Print p50/p99 per receiver and Relay's ratio to the reference."""
+    print(title)
+    print(f"{'receiver':26} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8}  statuses")
+    medians = {}
+    for name, (rows, wall) in results.items():
+        times = [t * 1000 for t, _ in rows]
+        statuses = {s: sum(1 for _, x in rows if x == s) for s in sorted({s for _, s in rows})}
+        medians[name] = (statistics.median(times), percentile(times, 99))
+        print(f"{name:26} {medians[name][0]:>8.1f} {medians[name][1]:>8.1f} {max(times):>8.1f} "
+              f"{len(rows) / wall:>8.0f}  {statuses}")
+    ref, relay_t = medians["reference (verify only)"], medians["Relay"]
+    print(f"Relay / reference: p50 {relay_t[0] / ref[0]:.2f}x, p99 {relay_t[1] / ref[1]:.2f}x")
 
 
 def percentile(values, p):
@@ -169,6 +196,7 @@ def main():
     parser.add_argument("--incidents", type=int, default=250)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument("--single", type=int, default=200, help="webhooks sent one at a time first (0: none)")
     args = parser.parse_args()
 
     from cryptography.fernet import Fernet
@@ -184,14 +212,23 @@ def main():
     reference = start(scratch, "reference:app", env, reference_port,
                       options=("--workers", "2", "--threads", "4", "--preload"))
     worker = None
+    singles = webhooks(-(-args.single // 4), 1, first=args.incidents, shuffle=False)  # whole incidents
     sends = webhooks(args.incidents, args.copies)
-    updates = args.incidents * 4
+    incidents = args.incidents + len(singles) // 4
+    updates = args.incidents * 4 + len(singles)
+    urls = {name: f"http://127.0.0.1:{port}/pagerduty/webhooks/provider"
+            for name, port in (("reference (verify only)", reference_port), ("Relay", relay_port))}
     try:
         wait_for(f"http://127.0.0.1:{relay_port}/auth/login")
         wait_for(f"http://127.0.0.1:{reference_port}/")
-        results = {}
-        for name, port in (("reference (verify only)", reference_port), ("Relay", relay_port)):
-            results[name] = run(f"http://127.0.0.1:{port}/pagerduty/webhooks/provider", sends, args.concurrency)
+        single, single_load = {}, None
+        if singles:
+            started = time.perf_counter()
+            by_url = one_at_a_time(list(urls.values()), singles)
+            wall = time.perf_counter() - started
+            single = {name: (by_url[url], wall / 2) for name, url in urls.items()}
+            single_load = os.getloadavg()
+        results = {name: run(url, sends, args.concurrency) for name, url in urls.items()}
         load = os.getloadavg()
         # The worker starts once the answers are timed: applying webhooks would otherwise compete for the
         # CPU with Relay's receiver only, never with the reference's.
@@ -213,21 +250,16 @@ def main():
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
-    print(f"{len(sends)} webhook requests ({updates} updates x {args.copies}), {args.concurrency} at once, "
-          f"{args.database_url.split(':')[0]}")
-    print(f"{'receiver':26} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8}  statuses")
-    medians = {}
-    for name, (rows, wall) in results.items():
-        times = [t * 1000 for t, _ in rows]
-        statuses = {s: sum(1 for _, x in rows if x == s) for s in sorted({s for _, s in rows})}
-        medians[name] = (statistics.median(times), percentile(times, 99))
-        print(f"{name:26} {medians[name][0]:>8.1f} {medians[name][1]:>8.1f} {max(times):>8.1f} "
-              f"{len(rows) / wall:>8.0f}  {statuses}")
-    ref, relay_t = medians["reference (verify only)"], medians["Relay"]
-    print(f"Relay / reference: p50 {relay_t[0] / ref[0]:.2f}x, p99 {relay_t[1] / ref[1]:.2f}x")
+    database = args.database_url.split(":")[0]
+    if single:
+        report(f"{len(singles)} new webhooks, one at a time (1 client, Relay and the reference in turn), {database}",
+               single)
+        print(f"load average then: {' '.join(f'{x:.1f}' for x in single_load)} (2 cores)\n")
+    report(f"{len(sends)} webhook requests ({args.incidents * 4} updates x {args.copies}), {args.concurrency} at once, "
+           f"{database}", results)
     print(f"load average when the answers were timed: {' '.join(f'{x:.1f}' for x in load)} (2 cores)")
     print(f"the worker, started then, applied them all in {drained:.1f} s")
-    ok = check(env, args.incidents, updates)
+    ok = check(env, incidents, updates)
     print(f"logs: {scratch}")
     sys.exit(0 if ok else 1)
 
