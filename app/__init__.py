@@ -26,6 +26,7 @@ def create_app(config=None):
     register_jobs(app)
     register_sla(app)
     register_notifications(app)
+    register_outbox_wakeup(app)
     register_domain_rules(app)
     register_analytics(app)
     register_proxies(app)
@@ -153,6 +154,13 @@ def register_notifications(app):
 
     outbox.register()
     register(app)
+
+
+def register_outbox_wakeup(app):
+    """Wake the workers after every commit that adds deliveries, rather than at their next poll."""
+    from app.outbox import wake
+
+    wake.register()
 
 
 def register_domain_rules(app):

@@ -2,7 +2,7 @@
 from datetime import datetime
 import enum
 
-from sqlalchemy import DDL, JSON, Index, String, Text, event
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -46,14 +46,3 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]
 
-
-# On PostgreSQL every new delivery notifies NOTIFY_CHANNEL when its transaction commits (the
-# worker LISTENs, outbox/wakeup.py), whatever wrote the row; the migration creates the same.
-NOTIFY_CHANNEL = "relay_outbox"
-NOTIFY_DDL = (
-    "CREATE OR REPLACE FUNCTION relay_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS "
-    f"$$ BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END $$",
-    "CREATE TRIGGER deliveries_notify AFTER INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION relay_outbox_notify()",
-)
-for statement in NOTIFY_DDL:
-    event.listen(Delivery.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))

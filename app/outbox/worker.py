@@ -1,6 +1,6 @@
 """The worker loop behind `flask worker`: run due jobs, seal the audit trail, deliver what is due, wait, repeat.
 
-It waits for a new delivery's notification on PostgreSQL (outbox/wakeup.py), at most one poll interval.
+It waits for a wake-up from whoever commits a new delivery (outbox/wakeup.py), at most one poll interval.
 """
 import logging
 import signal
@@ -9,6 +9,7 @@ import threading
 from app.extensions import db
 from app.jobs import scheduler
 from app.outbox.delivery import deliver_due
+from app.outbox.wake import socket_folder
 from app.outbox.wakeup import Wakeup
 from app.services import audit_seal, rollup, sla_scan
 
@@ -49,7 +50,7 @@ class Worker:
 
     def run(self):
         with self.app.app_context():
-            wakeup = Wakeup(db.engine.url, self.stopping)
+            wakeup = Wakeup(db.engine.url, self.stopping, folder=socket_folder())
         log.info("worker started (%s, at most every %ss)", "woken by new deliveries" if wakeup.listen()
                  else "polling", self.poll_seconds)
         try:

@@ -3,9 +3,10 @@
 The signature is checked before the body is parsed. Queuing is one outbox row (channel
 "pagerduty_webhook") whose dedup key is the webhook id, so a webhook PagerDuty delivers
 again, even at the same moment, is queued once; rows about one PagerDuty incident share
-an ordering key and are applied one after another. The answer is kept to one database
-round trip: the decrypted secrets are cached per process, and one autocommitted INSERT
-... SELECT checks that they are still the stored ones while it queues the row.
+an ordering key and are applied one after another. The answer is kept to one durable
+commit: the decrypted secrets are cached per process, and one autocommitted INSERT ...
+SELECT checks that they are still the stored ones while it queues the row; the workers
+are woken after it (a NOTIFY that commits nothing, so it waits on no disk).
 """
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -21,6 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.extensions import db
 from app.models import Delivery, DeliveryState, Organization, PagerDutyIntegration
 from app.models.base import utcnow
+from app.outbox.wake import wake_workers
 from app.services.core.errors import ValidationError
 from app.services.pagerduty_settings import unseal_list
 from app.services.pagerduty_signatures import signature_problem
@@ -197,6 +199,7 @@ def _queue_once(slug, receiver: Receiver, row) -> str:
               "slug": slug, "org_id": receiver.org_id, "token": receiver.token}
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if connection.execute(_queue_statement(connection.dialect.name), values).first() is not None:
+            wake_workers(connection)
             return "queued"
         current = connection.execute(select(PagerDutyIntegration.webhook_secrets).join(
             Organization, Organization.id == PagerDutyIntegration.org_id).where(

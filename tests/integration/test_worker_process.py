@@ -17,9 +17,9 @@ from app.outbox.delivery import deliver_due
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_worker(app, smtp_server):
+def start_worker(app, smtp_server, poll_seconds=0.1):
     env = dict(os.environ, RELAY_ENV="testing", FLASK_APP="run.py", TEST_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-               MAIL_SERVER=smtp_server.host, MAIL_PORT=str(smtp_server.port), WORKER_POLL_SECONDS="0.1")
+               MAIL_SERVER=smtp_server.host, MAIL_PORT=str(smtp_server.port), WORKER_POLL_SECONDS=str(poll_seconds))
     return subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
