@@ -35,10 +35,10 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 @limiter.request_filter
 def unlimited_request():
-    """Only sign-in attempts (POST) and the API have limits: any other GET skips the limiter's work."""
+    """Only sign-in attempts (POST) and the API have limits: other GETs and PagerDuty's webhooks skip the limiter's work."""
     from flask import request
 
-    return request.method in ("GET", "HEAD") and not request.path.startswith("/api/")
+    return (request.method in ("GET", "HEAD") and not request.path.startswith("/api/")) or request.blueprint == "pagerduty"
 
 
 def enable_sqlite_foreign_keys(engine):
