@@ -8,7 +8,7 @@ from tests.conftest import make_config
 from tests.integration.test_migrations import filled_then, postgres_database, snapshot
 from tests.integration.test_migrations_outbox_notify import unchanged
 
-BEFORE = "eefb3662c96c"  # analytics rollup
+BEFORE = "f2c8d1a4b6e3"  # incident numbers from a sequence
 OLD_INDEXES = {"ix_incidents_title_trgm", "ix_incidents_description_trgm", "ix_tickets_title_trgm",
                "ix_tickets_details_trgm"}
 NEW_INDEXES = {"ix_incidents_search_trgm", "ix_tickets_search_trgm"}
