@@ -19,11 +19,17 @@ def kinds_for(user: User):
 
 def wants(user: User, kind: str, critical=False) -> bool:
     """True if *user* should get a *kind* email; critical ones and assignments always go out."""
-    if not user.active:
-        return False
-    if critical or not BY_NAME[kind].optional:
-        return True
-    return kind not in turned_off(user.id)
+    return bool(who_wants([user], kind, critical=critical))
+
+
+def who_wants(users, kind: str, critical=False) -> list[User]:
+    """Those of *users* who should get a *kind* email, in order, asking about all of them at once."""
+    users = [user for user in users if user.active]
+    if critical or not BY_NAME[kind].optional or not users:
+        return users
+    off = set(db.session.scalars(select(NotificationOptOut.user_id).where(
+        NotificationOptOut.kind == kind, NotificationOptOut.user_id.in_([user.id for user in users]))))
+    return [user for user in users if user.id not in off]
 
 
 def save_preferences(actor: User, enabled_kinds) -> set[str]:

@@ -5,7 +5,7 @@ from flask import current_app, render_template
 
 from app.links import absolute_url
 from app.outbox import enqueue
-from app.services.notification_settings import wants
+from app.services.notification_settings import wants, who_wants
 from app.services.core.permissions import can_see
 
 
@@ -13,6 +13,10 @@ def queue_email(user, kind, template, subject, dedup_key, ordering_key=None, cri
     """Write one email to *user* into the outbox, unless they turned *kind* off; never sends."""
     if not wants(user, kind, critical=critical):
         return None
+    return _write(user, kind, template, subject, dedup_key, ordering_key, **context)
+
+
+def _write(user, kind, template, subject, dedup_key, ordering_key, **context):
     context.update(user=user, app_name=current_app.config["APP_NAME"],
                    preferences_url=absolute_url("preferences.notifications"))
     payload = {
@@ -40,10 +44,8 @@ def notify(event, recipients, template, subject, link, critical=False, kind=None
     """Queue *template* about the event's record for each recipient who may see it, never the actor."""
     record = event.subject
     token = uuid4().hex[:16]  # one per event: the same event never mails a person twice
-    for user in people(recipients, exclude=event.actor):
-        if not can_see(user, record):
-            continue
-        queue_email(user, kind or event.name, template, f"[{record.reference}] {subject}",
-                    dedup_key=f"{event.name}:{record.reference}:{token}",
-                    ordering_key=f"email:{user.id}:{record.reference}", critical=critical,
-                    actor=event.actor, link=link, **context)
+    audience = [user for user in people(recipients, exclude=event.actor) if can_see(user, record)]
+    for user in who_wants(audience, kind or event.name, critical=critical):
+        _write(user, kind or event.name, template, f"[{record.reference}] {subject}",
+               dedup_key=f"{event.name}:{record.reference}:{token}",
+               ordering_key=f"email:{user.id}:{record.reference}", actor=event.actor, link=link, **context)
