@@ -1,7 +1,7 @@
 """search text: a lowercased copy of incident and ticket titles and bodies, trigram-indexed, on PostgreSQL
 
 Revision ID: 3f9c2d7a5e18
-Revises: f2c8d1a4b6e3
+Revises: f2c8d1a4b6e3, d2a7f0c3b91e
 Create Date: 2026-11-30 05:00:00
 
 PostgreSQL runs `ILIKE` by lowercasing every row it tests; the lists now search `search_text`
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3f9c2d7a5e18'
-down_revision = 'f2c8d1a4b6e3'
+down_revision = ('f2c8d1a4b6e3', 'd2a7f0c3b91e')  # also joins the two heads that landed beside each other
 branch_labels = None
 depends_on = None
 
