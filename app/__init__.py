@@ -128,10 +128,11 @@ def register_security_headers(app):
 
 
 def register_template_helpers(app):
-    from app import list_rows, templating
+    from app import chrome, list_rows, templating
 
     templating.register(app)
     list_rows.register(app)
+    chrome.register(app)
 
 
 def register_jobs(app):
