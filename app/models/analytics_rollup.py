@@ -1,7 +1,7 @@
 """The analytics rollup: counts and duration histograms per day and per week, and the days still to refresh."""
 from datetime import date
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -36,8 +36,8 @@ class RollupCell(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     met: Mapped[int] = mapped_column(default=0)
     breached: Mapped[int] = mapped_column(default=0)
-    # {measure: {bucket: count}} (see services/histograms.py for the buckets).
-    histograms: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The duration histograms of the cell's records, packed into one integer's bytes (services/histograms.py).
+    durations: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     # [[seconds, number]] of the longest incidents that have ended, for cells of everything (grouping "all").
     longest: Mapped[list | None] = mapped_column(JSON)
 

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import Comment, Incident, Ticket
 from app.models.analytics_rollup import DAY, WEEK, DirtyDay, RollupCell
+from app.services import histograms
 from app.services.rollup_cells import SOURCES, compute, longest_first, midnight, monday_of
 
 RECORDS = {Incident: "incident", Ticket: "ticket"}
 WEEKS_PER_ROUND = 2
 COLUMNS = ["record", "basis", "days", "starts_on", "org_id", "product_area_id", "grouping", "group_key", "total",
-           "met", "breached", "histograms", "longest"]
+           "met", "breached", "durations", "longest"]
 
 
 def register():
@@ -113,7 +114,7 @@ def _store(rows):
     cursor = db.session.connection().connection.driver_connection.cursor()
     with cursor.copy(f"COPY analytics_rollup ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in ("histograms", "longest") and row[c] is not None else row[c]
+            copy.write_row([json.dumps(row[c]) if c == "longest" and row[c] is not None else row[c]
                             for c in COLUMNS])
 
 
@@ -121,7 +122,7 @@ def _row(record, days, starts_on, key, cell):
     basis, org_id, area_id, grouping, group_key = key
     return {"record": record, "basis": basis, "days": days, "starts_on": starts_on, "org_id": org_id,
             "product_area_id": area_id, "grouping": grouping, "group_key": group_key, "total": cell.total,
-            "met": cell.met, "breached": cell.breached, "histograms": cell.histograms,
+            "met": cell.met, "breached": cell.breached, "durations": histograms.to_bytes(cell.durations),
             "longest": longest_first(cell.longest) or None}
 
 

@@ -3,7 +3,8 @@
 One pass over the incidents (or tickets) of a time span yields, for every slot of it (a day, a
 week), the cells the pages read: per filter (every organization or one; every product area, one,
 or none) and per group (everything, a severity, a commander, a priority ...), how many records,
-how many met or breached their SLA, and a histogram per duration. The worker stores them
+how many met or breached their SLA, and a histogram per duration (all of a cell's histograms packed
+into one integer: services/histograms.py). The worker stores them
 (services/rollup.py); the pages compute the same cells live for the hours the rollup lacks.
 """
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ CREATED, RESOLVED = "created", "resolved"
 ALL = "all"
 NO_AREA = 0     # the product area filter value of incidents without one
 LONGEST = 10    # the longest incidents kept per cell of everything
+# Each duration's place among its record's packed histograms.
+MEASURES = {"mtta": 0, "mttr": 1, "resolution": 0, "first": 1}
 
 
 def longest_first(pairs) -> list:
@@ -34,39 +37,38 @@ class Cell:
     total: int = 0
     met: int = 0
     breached: int = 0
-    histograms: dict = field(default_factory=dict)   # {measure: {bucket: count}}
+    durations: int = 0                               # the packed histograms of MEASURES
     longest: list = field(default_factory=list)      # [[seconds, number]] of ended incidents, longest first
 
     def add(self, other: "Cell") -> "Cell":
         self.total += other.total
         self.met += other.met
         self.breached += other.breached
+        self.durations += other.durations
         if other.longest:
             self.longest = longest_first(self.longest + [list(pair) for pair in other.longest])
-        for measure, histogram in other.histograms.items():
-            histograms.add(self.histograms.setdefault(measure, {}), histogram)
         return self
 
+    def histogram(self, measure) -> dict:
+        """{bucket: count} of *measure*."""
+        return histograms.unpack(self.durations, MEASURES[measure])
+
     def count(self, measure) -> int:
-        return sum(self.histograms.get(measure, {}).values())
+        return sum(self.histogram(measure).values())
 
     def spread(self, measure) -> tuple:
         """(count, median, p90) of *measure*, from its histogram."""
-        return histograms.percentiles(self.histograms.get(measure, {}))
+        return histograms.percentiles(self.histogram(measure))
 
 
-def _track(cell, buckets, sla_state, lasted):
+def _track(cell, durations, sla_state, lasted):
     cell.total += 1
     if sla_state is not None:
         if sla_state == SlaState.MET:
             cell.met += 1
         elif sla_state == SlaState.BREACHED:
             cell.breached += 1
-    for measure, number in buckets:
-        histogram = cell.histograms.get(measure)
-        if histogram is None:
-            histogram = cell.histograms[measure] = {}
-        histogram[number] = histogram.get(number, 0) + 1
+    cell.durations += durations
     if lasted is not None:
         cell.longest.append(lasted)
         if len(cell.longest) > 4 * LONGEST:
@@ -152,13 +154,14 @@ def compute(record, since: datetime, until: datetime, slot_of, org_id=None, prod
         cells = slots.get(slot)
         if cells is None:
             cells = slots[slot] = {}
-        buckets = [(measure, histograms.bucket(float(seconds))) for measure, seconds in measures if seconds is not None]
+        durations = sum(histograms.one(float(seconds), MEASURES[measure]) for measure, seconds in measures
+                        if seconds is not None)
         for per_org, per_area, grouping in cells_of[basis]:
             key = (basis, org if per_org else None, area if per_area else None, grouping, groups[grouping])
             cell = cells.get(key)
             if cell is None:
                 cell = cells[key] = Cell()
-            _track(cell, buckets, sla_state, lasted if grouping == ALL else None)
+            _track(cell, durations, sla_state, lasted if grouping == ALL else None)
     return slots
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
 from app.models.analytics_rollup import DAY, WEEK, DirtyDay, RollupCell
+from app.services import histograms
 from app.services.rollup_cells import Cell, compute, midnight, monday_of
 
 EACH = "each"   # a filter value meaning "one row per organization (product area)"
@@ -140,17 +141,15 @@ def read(record: str, start: datetime, end: datetime, wants: list[Want], org_id=
         listed = [w for w in wants if not w.counts_only]
         if listed:
             query = select(RollupCell.starts_on, *cell_columns, RollupCell.total, RollupCell.met,
-                           RollupCell.breached, RollupCell.histograms, RollupCell.longest) \
+                           RollupCell.breached, RollupCell.durations, RollupCell.longest) \
                 .where(RollupCell.record == record, or_(*slots), _wanted(listed))
-            for starts_on, basis, org, area, grouping, key, total, met, breached, histograms, longest \
+            for starts_on, basis, org, area, grouping, key, total, met, breached, durations, longest \
                     in db.session.connection().execute(query):
                 found.add(monday_of(starts_on), (basis, org, area, grouping, key),
-                          Cell(total, met, breached, histograms, longest or []))
+                          Cell(total, met, breached, histograms.from_bytes(durations), longest or []))
     for since, until in periods.live:
         for week, cells in compute(record, since, until, lambda at: monday_of(at.date()), org_id,
                                    product_area_id, wants).items():
             for key, cell in cells.items():
-                # As the stored cells read back: buckets as text.
-                cell.histograms = {m: {str(b): n for b, n in h.items()} for m, h in cell.histograms.items()}
                 found.add(None if (key[0], key[3]) in summed_cells else week, key, cell)
     return found

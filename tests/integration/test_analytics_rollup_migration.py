@@ -1,9 +1,11 @@
 """The analytics rollup arrives in a populated database: every day with records is queued, the pages stay
-correct while it is, and `flask analytics rebuild` fills the rollup with the same numbers."""
+correct while it is, and `flask analytics rebuild` fills the rollup with the same numbers. The same when
+the packed histograms replace the JSON ones in a database whose rollup was built."""
 import os
 from datetime import date
 
 from flask_migrate import upgrade
+import pytest
 from sqlalchemy import func, select, text
 
 from app import create_app
@@ -13,6 +15,7 @@ from tests.integration.test_analytics_migration import fill
 from tests.integration.test_migrations import _postgres_database
 
 BEFORE = "5b967c7f0d4e"  # pagerduty routing: the last schema without the rollup
+JSON_HISTOGRAMS = "eefb3662c96c"  # the rollup with its histograms as JSON
 AT = "2026-11-02 10:00:00"
 
 
@@ -25,14 +28,24 @@ def fill_incidents(conn):
         f" (2, 2, 'Slow search', '', 'sev3', 'investigating', 2, 2, '{AT}', '{AT}', '2026-11-02 10:30:00', NULL, NULL)"))
 
 
-def upgrade_populated(uri):
+def fill_json_cell(conn):
+    """A week cell as the JSON rollup stored it (and a wrong one: the upgrade must not keep it)."""
+    conn.execute(text(
+        "INSERT INTO analytics_rollup (record, basis, days, starts_on, org_id, product_area_id, grouping, group_key,"
+        " total, met, breached, histograms, longest) VALUES ('incident', 'created', 7, '2026-10-26', NULL, NULL,"
+        """ 'all', '', 99, 0, 0, '{"mtta": {"36": 99}}', NULL)"""))
+
+
+def upgrade_populated(uri, before=BEFORE):
     app = create_app(make_config(uri))
     directory = os.path.join(os.path.dirname(app.root_path), "migrations")
     with app.app_context():
-        upgrade(directory=directory, revision=BEFORE)
+        upgrade(directory=directory, revision=before)
         with db.engine.begin() as conn:
             fill(conn)
             fill_incidents(conn)
+            if before == JSON_HISTOGRAMS:
+                fill_json_cell(conn)
             before = [conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all() for t in ("incidents", "tickets")]
         upgrade(directory=directory)
         with db.engine.connect() as conn:
@@ -47,6 +60,7 @@ def upgrade_populated(uri):
 
         queued = set(db.session.execute(select(DirtyDay.record, DirtyDay.day)).all())
         assert queued == {("incident", date(2026, 11, 2)), ("ticket", date(2026, 11, 1))}
+        assert db.session.scalar(select(func.count()).select_from(RollupCell)) == 0
         mia = db.session.get(User, 1)
         scope = scope_for(mia, period="custom", date_from=date(2026, 11, 1), date_to=date(2026, 11, 30))
 
@@ -67,13 +81,15 @@ def upgrade_populated(uri):
         db.engine.dispose()
 
 
-def test_the_rollup_arrives_in_a_populated_sqlite_database(tmp_path):
-    upgrade_populated(f"sqlite:///{tmp_path / 'populated.db'}")
+@pytest.mark.parametrize("before", [BEFORE, JSON_HISTOGRAMS])
+def test_the_rollup_arrives_in_a_populated_sqlite_database(tmp_path, before):
+    upgrade_populated(f"sqlite:///{tmp_path / 'populated.db'}", before)
 
 
-def test_the_rollup_arrives_in_a_populated_postgresql_database():
+@pytest.mark.parametrize("before", [BEFORE, JSON_HISTOGRAMS])
+def test_the_rollup_arrives_in_a_populated_postgresql_database(before):
     uri, drop = _postgres_database()
     try:
-        upgrade_populated(uri)
+        upgrade_populated(uri, before)
     finally:
         drop()

@@ -36,7 +36,23 @@ def test_percentiles_from_buckets_against_exact_percentile_cont(seed):
         assert abs(estimate - truth) <= RELATIVE_ERROR * truth + ABSOLUTE_ERROR
 
 
-def test_an_empty_histogram_has_no_percentiles_and_histograms_add_up():
+def test_an_empty_histogram_has_no_percentiles():
     assert percentiles({}) == (0, None, None)
-    assert histograms.add({"3": 1}, {"3": 2, "7": 1}) == {"3": 3, "7": 1}
-    assert percentiles({"3": 3, "7": 1}) == percentiles({3: 3, 7: 1})
+    assert histograms.unpack(0) == {} and histograms.from_bytes(b"") == histograms.from_bytes(None) == 0
+
+
+def test_packed_histograms_add_up_bucket_by_bucket_and_measure_by_measure():
+    rng = random.Random(3)
+    values = [[rng.lognormvariate(8, 3) for _ in range(rng.randrange(50))] for _ in range(40)]
+    packed = [sum(histograms.one(v, m) for m, v in ((i % 2, v) for i, v in enumerate(vs))) for vs in values]
+    stored = [histograms.from_bytes(histograms.to_bytes(p)) for p in packed]
+    assert stored == packed
+    total = sum(stored)
+    for measure in (0, 1):
+        mine = [v for vs in values for i, v in enumerate(vs) if i % 2 == measure]
+        assert histograms.unpack(total, measure) == histogram_of(mine)
+    assert histograms.unpack(histograms.one(10 ** 12, 1), 1) == {histograms.LAST_BUCKET: 1}
+    assert histograms.unpack(histograms.one(10 ** 12, 1), 0) == {}
+    # A field holds 2**32 - 1 before it would carry into the next bucket.
+    full = (2 ** histograms.FIELD_BITS - 1) * histograms.one(100)
+    assert histograms.unpack(full) == {bucket(100): 2 ** histograms.FIELD_BITS - 1}
