@@ -91,7 +91,8 @@ def incident_report(actor: User, scope: Scope, now: datetime | None = None) -> I
     org, area = viewer_org(actor, scope), scope.product_area_id
     each_org, each_area = org if org is not None else EACH, area if area is not None else EACH
     found = read("incident", scope.start, scope.end, [
-        Want(CREATED, (ALL, "severity", "commander"), org, area), Want(CREATED, (ALL,), each_org, area),
+        Want(CREATED, (ALL, "commander"), org, area, longest=True),
+        Want(CREATED, ("severity",), org, area, weekly=True), Want(CREATED, (ALL,), each_org, area),
         Want(CREATED, (ALL,), org, each_area), Want(RESOLVED, ("level",), each_org, area, counts_only=True)], org, area)
     before = scope.previous()
     previous = read("incident", before.start, before.end, [Want(CREATED, (ALL,), org, area)], org, area)

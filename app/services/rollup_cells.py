@@ -38,7 +38,7 @@ class Cell:
     met: int = 0
     breached: int = 0
     durations: int = 0                               # the packed histograms of MEASURES
-    longest: list = field(default_factory=list)      # [[seconds, number]] of ended incidents, longest first
+    longest: list = field(default_factory=list)      # [[seconds, number]] of ended incidents (see longest_first)
 
     def add(self, other: "Cell") -> "Cell":
         self.total += other.total
@@ -46,7 +46,8 @@ class Cell:
         self.breached += other.breached
         self.durations += other.durations
         if other.longest:
-            self.longest = longest_first(self.longest + [list(pair) for pair in other.longest])
+            # Kept unordered and whole here (a year is ~500 pairs); longest_first picks the top once, when read.
+            self.longest = self.longest + [list(pair) for pair in other.longest]
         return self
 
     def histogram(self, measure) -> dict:

@@ -8,15 +8,15 @@ two are read from the stored cells, the rest is computed from the records, the s
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, null, or_, select
 
 from app.extensions import db
 from app.models.analytics_rollup import DAY, WEEK, DirtyDay, RollupCell
 from app.services import histograms
-from app.services.rollup_cells import Cell, compute, midnight, monday_of
+from app.services.rollup_cells import ALL, Cell, compute, midnight, monday_of
 
 EACH = "each"   # a filter value meaning "one row per organization (product area)"
-POSITIONS = {"week": 0, "org": 2, "area": 3, "key": 5}
+POSITIONS = {"week": 0, "org": 1, "area": 2, "key": 3}
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Want:
     org: object = None
     area: object = None
     counts_only: bool = False   # summed in SQL, for the whole period (no weeks, no histograms)
+    longest: bool = False       # the longest incidents of its cells of everything are read too
+    weekly: bool = False        # its cells are kept per week (a chart's), not only summed over the period
 
     def matches(self, basis, org, area, grouping):
         return (basis == self.basis and grouping in self.groupings and _fits(org, self.org)
@@ -83,25 +85,33 @@ def plan(record: str, start: datetime, end: datetime) -> Plan:
 
 
 class Found:
-    """The cells of a period, per week: {(week, basis, org, area, grouping, key): Cell}."""
+    """The cells of a period: {(basis, grouping): {(week, org, area, key): Cell}}.
 
-    def __init__(self):
+    Cells of a weekly Want keep their week (for a chart); the others are summed over the period
+    as they arrive (week None), so what the tables read is already added up.
+    """
+
+    def __init__(self, wants=()):
         self.cells = {}
+        self.weekly = [w for w in wants if w.weekly]
 
     def add(self, week: date | None, key: tuple, cell: Cell):
         """Count *cell* (a fresh one, kept as it is if it is the first) in the week *week*."""
-        found = self.cells.get((week, *key))
+        basis, org, area, grouping, group_key = key
+        if week is not None and not any(w.matches(basis, org, area, grouping) for w in self.weekly):
+            week = None
+        cells = self.cells.setdefault((basis, grouping), {})
+        found = cells.get((week, org, area, group_key))
         if found is None:
-            self.cells[(week, *key)] = cell
+            cells[(week, org, area, group_key)] = cell
         else:
             found.add(cell)
 
     def sum(self, basis, grouping, org=None, area=None, by=("key",)) -> dict:
         """{value(s) of *by*: Cell} over the cells of *basis* and *grouping* under the filters."""
-        want = Want(basis, (grouping,), org, area)
         result = {}
-        for key, cell in self.cells.items():
-            if want.matches(key[1], key[2], key[3], key[4]):
+        for key, cell in self.cells.get((basis, grouping), {}).items():
+            if _fits(key[1], org) and _fits(key[2], area):
                 value = tuple(key[POSITIONS[name]] for name in by)
                 result.setdefault(value[0] if len(by) == 1 else value, Cell()).add(cell)
         return result
@@ -116,9 +126,16 @@ def _wanted(wants):
                  for w in wants])
 
 
+def _longest_of(wants):
+    """The stored longest incidents, for the cells of everything that a Want with longest=True asks for only."""
+    needed = [and_(RollupCell.basis == w.basis, RollupCell.grouping == ALL, _condition(RollupCell.org_id, w.org),
+                   _condition(RollupCell.product_area_id, w.area)) for w in wants if w.longest and ALL in w.groupings]
+    return case((or_(*needed), RollupCell.longest)) if needed else null()
+
+
 def read(record: str, start: datetime, end: datetime, wants: list[Want], org_id=None, product_area_id=None) -> Found:
     """The cells *wants* asks for over [start, end); *org_id* / *product_area_id* limit the live part."""
-    found = Found()
+    found = Found(wants)
     if not wants:
         return found
     periods = plan(record, start, end)
@@ -141,7 +158,7 @@ def read(record: str, start: datetime, end: datetime, wants: list[Want], org_id=
         listed = [w for w in wants if not w.counts_only]
         if listed:
             query = select(RollupCell.starts_on, *cell_columns, RollupCell.total, RollupCell.met,
-                           RollupCell.breached, RollupCell.durations, RollupCell.longest) \
+                           RollupCell.breached, RollupCell.durations, _longest_of(listed)) \
                 .where(RollupCell.record == record, or_(*slots), _wanted(listed))
             for starts_on, basis, org, area, grouping, key, total, met, breached, durations, longest \
                     in db.session.connection().execute(query):

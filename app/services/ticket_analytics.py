@@ -46,8 +46,8 @@ def ticket_report(actor: User, scope: Scope, now: datetime | None = None) -> Tic
     org = viewer_org(actor, scope)
     each_org = org if org is not None else EACH
     found = read("ticket", scope.start, scope.end, [
-        Want(CREATED, (ALL, "priority", "campaign", "issue_type"), org), Want(CREATED, (ALL,), each_org),
-        Want(RESOLVED, (ALL,), org), Want(RESOLVED, ("level",), each_org, counts_only=True)], org)
+        Want(CREATED, (ALL,), org, weekly=True), Want(CREATED, ("priority", "campaign", "issue_type"), org),
+        Want(CREATED, (ALL,), each_org), Want(RESOLVED, (ALL,), org, weekly=True), Want(RESOLVED, ("level",), each_org, counts_only=True)], org)
 
     def spreads(grouping, o=org, by=("key",)):
         return {k: group_of(c, "resolution", "first") for k, c in found.sum(CREATED, grouping, o, None, by).items()}
