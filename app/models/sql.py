@@ -31,7 +31,8 @@ def _seconds_sqlite(element, compiler, **kw):
 @compiles(seconds_between, "postgresql")
 def _seconds_postgresql(element, compiler, **kw):
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+    # date_part is double precision; EXTRACT is numeric (PostgreSQL 14+), several times slower to sort and add.
+    return f"date_part('epoch', {end} - {start})"
 
 
 @compiles(week_start, "sqlite")

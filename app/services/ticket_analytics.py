@@ -5,9 +5,9 @@ First response: raised to the first comment by someone other than the reporter.
 Counts come from the rollup, exact; durations from its histograms. The backlog is read live.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 
 from app.extensions import db
 from app.models import OPEN_TICKET_STATUSES, Campaign, IssueType, Organization, Priority, Ticket, User
@@ -15,7 +15,7 @@ from app.models.base import utcnow
 from app.services.analytics import _named, group_of, ids, sla_table, viewer_org, weeks_between
 from app.services.analytics_filters import Scope
 from app.services.core.permissions import Permission, require, visible_filter
-from app.services.report_stats import Group, grouped
+from app.services.report_stats import Group, counts, grouped
 from app.services.report_tables import Column, Table, WeeklyChart
 from app.services.rollup_cells import ALL, CREATED, RESOLVED
 from app.services.rollup_read import EACH, Want, read
@@ -79,12 +79,13 @@ def ticket_report(actor: User, scope: Scope, now: datetime | None = None) -> Tic
 
 
 def _backlog(visible, now):
-    """Open tickets now, per priority and per age, in one pass."""
-    age = func.julianday(now) - func.julianday(Ticket.created_at) if db.session.get_bind().dialect.name == "sqlite" \
-        else func.extract("epoch", now - Ticket.created_at) / 86400
-    bucket = case(*[(age < days, key) for key, _, days in AGES if days], else_=AGES[-1][0])
-    found = grouped(visible + [Ticket.status.in_(OPEN_TICKET_STATUSES)], Ticket.created_at, {"age": now},
-                    {"priority": Ticket.priority, "age": bucket})
+    """Open tickets now: per priority (count, median and p90 age, oldest), and per age band."""
+    backlog = visible + [Ticket.status.in_(OPEN_TICKET_STATUSES)]
+    found = grouped(backlog, Ticket.created_at, {"age": now}, {"priority": Ticket.priority})
+    # Age bands by comparing timestamps: no arithmetic per row.
+    band = case(*[(Ticket.created_at > now - timedelta(days=days), key) for key, _, days in AGES if days],
+                else_=AGES[-1][0])
+    bands = counts(*backlog, group=band)
     rows = []
     for priority in Priority:
         spread = found["priority"].get(priority, Group())["age"]
@@ -96,7 +97,7 @@ def _backlog(visible, now):
                           Column("oldest", "Oldest", "duration")], rows,
                          note="Open or in progress now, whatever the period."),
         "backlog_age": Table("backlog_age", "Backlog by age", [Column("age", "Age"), Column("open", "Open", "count")],
-                             [(label, found["age"].get(key, Group()).count) for key, label, _ in AGES]),
+                             [(label, bands.get(key, 0)) for key, label, _ in AGES]),
     }
 
 
