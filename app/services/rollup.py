@@ -10,7 +10,7 @@ pages compute those days live (services/rollup_read.py), so they are never stale
 from datetime import date, datetime, timedelta
 import json
 
-from sqlalchemy import delete, event, func, insert, inspect, literal, select, true
+from sqlalchemy import delete, event, func, insert, inspect, literal, select, text, true
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -164,4 +164,8 @@ def rebuild(progress=lambda record, done, total: None) -> int:
             refresh_week(record, week, every_day=True)
             progress(record, i, len(weeks))
         done += len(weeks)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Every cell was rewritten: fresh statistics, or the planner keeps the old (or empty) table's.
+        db.session.execute(text("ANALYZE analytics_rollup"))
+        db.session.commit()
     return done
