@@ -1,7 +1,7 @@
 """outbox: no NOTIFY trigger; the writer notifies after its commit, so writers no longer commit one at a time
 
 Revision ID: d2a7f0c3b91e
-Revises: f2c8d1a4b6e3
+Revises: eefb3662c96c
 Create Date: 2026-11-30 05:10:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd2a7f0c3b91e'
-down_revision = 'f2c8d1a4b6e3'
+down_revision = 'eefb3662c96c'
 branch_labels = None
 depends_on = None
 
