@@ -1,7 +1,7 @@
 """incidents.number may be empty inside the declaring transaction, which numbers the incident last
 
 Revision ID: f2c8d1a4b6e3
-Revises: d2a7f0c3b91e
+Revises: eefb3662c96c
 Create Date: 2026-11-30 05:05:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2c8d1a4b6e3'
-down_revision = 'd2a7f0c3b91e'
+down_revision = 'eefb3662c96c'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ from tests.conftest import make_config
 from tests.integration.test_migrations import filled_then, postgres_database, snapshot
 from tests.integration.test_migrations_outbox_notify import unchanged
 
-BEFORE, LATE_NUMBER = "d2a7f0c3b91e", "f2c8d1a4b6e3"  # outbox notify after commit, the head before
+BEFORE, LATE_NUMBER = "eefb3662c96c", "f2c8d1a4b6e3"  # analytics rollup, the head before
 
 
 def populated_upgrade_to_late_numbers(uri):
