@@ -90,4 +90,5 @@ ROW_JOINS = ((ProductArea, ProductArea.id == Incident.product_area_id, True),
 
 def incident_rows(actor: User, filters: IncidentFilters):
     """One page of the incident list as rows of what it shows (see ROW), filtered and sorted."""
-    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page)
+    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page,
+                     together=bool(filters.q and filters.q.strip()))

@@ -109,7 +109,8 @@ ROW_JOINS = ((Campaign, Campaign.id == Ticket.campaign_id, True), (IssueType, Is
 
 def ticket_rows(actor: User, filters: TicketFilters):
     """One page of a ticket list as rows of what it shows (see ROW), filtered and sorted."""
-    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page)
+    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page,
+                     together=bool(filters.q and filters.q.strip()))
 
 
 CSV_HEADER = ["number", "title", "status", "priority", "campaign", "issue type", "organization", "reporter",

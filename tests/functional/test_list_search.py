@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Incident, Role, Ticket
-from app.services import search
+from app.services import references, search
 from app.services.incident_queries import IncidentFilters, incident_rows
 from app.services.ticket_queries import TicketFilters, ticket_rows
 
@@ -26,18 +26,20 @@ TEXTS = [(f"gateway {word} problem {n}", "") for n, word in enumerate(["cert", "
     ("fail gate", "way out of memory"),
 ]
 TERMS = ["gateway", "GATEWAY", "Gateway 5", "cert problem 4", "problem", "über", "ÜBER", "100%", "100", "a_b",
-         "_", "%", "zebra", "Zebra crossing", "gate", "gateway out", "ewa", "nothing here", "e"]
+         "_", "%", "zebra", "Zebra crossing", "gate", "gateway out", "ewa", "nothing here", "e", "4", "INC-7", " 12 "]
 
 
 def old_matching(model, body, q):
-    """What the lists matched before the lowercased copy: ILIKE on the title and on the body."""
-    term = search._like(q)
-    return or_(model.title.ilike(term, escape="\\"), body.ilike(term, escape="\\"))
+    """What the lists matched before the lowercased copy: ILIKE on the title and on the body, or the number."""
+    term = search._like(q.strip())
+    number = references.number_for(model, q)
+    return or_(model.title.ilike(term, escape="\\"), body.ilike(term, escape="\\"),
+               *([model.number == number] if number else []))
 
 
 def expected(model, body, q, page, per_page, cap):
     """The ids of page *page* and the count the pager shows, computed the old way."""
-    order = (model.created_at.desc(), model.id.desc())
+    order = (*search.exact_first(model, q), model.created_at.desc(), model.id.desc())
     ids = db.session.scalars(select(model.id).where(old_matching(model, body, q)).order_by(*order)).all()
     known = max(cap, (page + 2) * per_page)
     shown = ids[(page - 1) * per_page:page * per_page]

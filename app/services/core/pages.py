@@ -6,7 +6,6 @@ from sqlalchemy import func, literal, select
 from app.extensions import db
 
 
-
 class RowsPage(Pagination):
     """A page of a SELECT of columns (what a list row shows), counted over the filtered table alone.
 
@@ -17,30 +16,62 @@ class RowsPage(Pagination):
     """
 
     capped = False
+    found = None  # matches counted with the rows (a search), up to known() + 1
+
+    def known(self):
+        """How far to count: up to LIST_COUNT_CAP, or far enough to link two pages past this one."""
+        return max(current_app.config["LIST_COUNT_CAP"], (self.page + 2) * self.per_page)
 
     def _query_items(self):
+        if self._query_args["together"]:
+            return self._rows_with_count()
         rows = self._query_args["rows"]
         return db.session.execute(rows.limit(self.per_page).offset(self._query_offset)).all()
+
+    def _rows_with_count(self):
+        """The page's rows and the capped count in one statement, from one pass over the matches.
+
+        A search finds its matches through the trigram index; counting them apart from the rows
+        made PostgreSQL scan the index twice, which cost most of a search for a phrase of common words.
+        """
+        args = self._query_args
+        model, order_by = args["model"], args["order_by"]
+        matched = (select(model.id.label("id"), func.row_number().over(order_by=order_by).label("position"))
+                   .where(args["where"]).order_by(*order_by).limit(self.known() + 1).cte("matched"))
+        found = select(func.count()).select_from(matched).scalar_subquery().label("found")
+        rows = (args["columns"].add_columns(found).join(matched, matched.c.id == model.id)
+                .where(matched.c.position > self._query_offset,
+                       matched.c.position <= self._query_offset + self.per_page)
+                .order_by(matched.c.position))
+        result = db.session.execute(rows).all()
+        if result:
+            self.found = result[0].found
+        return result
 
     def _query_count(self):
         if len(self.items) < self.per_page and (self.items or self.page == 1):
             return self._query_offset + len(self.items)
-        # Counting every one of 20,000 matches of a common word cost more than finding the 25 shown,
-        # so count up to LIST_COUNT_CAP, or far enough to link two pages past this one.
-        known = max(current_app.config["LIST_COUNT_CAP"], (self.page + 2) * self.per_page)
-        found = db.session.scalar(select(func.count()).select_from(
-            self._query_args["matching"].limit(known + 1).subquery()))
+        known = self.known()
+        found = self.found
+        if found is None:
+            # Counting every one of 20,000 matches of a common word cost more than finding the 25 shown.
+            found = db.session.scalar(select(func.count()).select_from(
+                self._query_args["matching"].limit(known + 1).subquery()))
         self.capped = found > known
         return known if self.capped else found
 
 
-def rows_page(filtered, columns, joins, order_by, page, per_page):
-    """Page *page* of *filtered* (a SELECT of one model with its WHERE) as rows of *columns*."""
+def rows_page(filtered, columns, joins, order_by, page, per_page, together=False):
+    """Page *page* of *filtered* (a SELECT of one model with its WHERE) as rows of *columns*.
+
+    *together* reads the rows and the capped count in one statement (for searches; see RowsPage).
+    """
     model = filtered.column_descriptions[0]["entity"]
     rows = select(*columns).select_from(model)
     for target, on, outer in joins:
         rows = rows.join(target, on, isouter=outer)
-    rows = rows.where(filtered.whereclause).order_by(*order_by)
-    matching = select(literal(1)).select_from(model).where(filtered.whereclause)
+    where = filtered.whereclause
+    matching = select(literal(1)).select_from(model).where(where)
     return RowsPage(page=max(page, 1), per_page=per_page, max_per_page=None, error_out=False,
-                    rows=rows, matching=matching)
+                    rows=rows.where(where).order_by(*order_by), matching=matching, together=together,
+                    columns=rows, model=model, where=where, order_by=order_by)
