@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db as _db
+from app.services.core import unpinged
 from config import TestingConfig, database_url
 from tests.factories import Factory
 from tests.smtp import SMTPServer
@@ -80,6 +81,7 @@ def app(_schema, config_overrides):
         _db.session.remove()
         empty_tables()
         _db.engine.dispose()
+        unpinged.dispose(app)
 
 
 def empty_tables():

@@ -5,8 +5,9 @@ The signature is checked before the body is parsed. Queuing is one outbox row (c
 again, even at the same moment, is queued once; rows about one PagerDuty incident share
 an ordering key and are applied one after another. The answer is kept to one durable
 commit: the decrypted secrets are cached per process, and one autocommitted INSERT ...
-SELECT checks that they are still the stored ones while it queues the row; the workers
-are woken after it (a NOTIFY that commits nothing, so it waits on no disk).
+SELECT, on a connection lent without the pool's ping (core/unpinged.py), checks that they
+are still the stored ones while it queues the row; the workers are woken after it (a
+NOTIFY that commits nothing, so it waits on no disk).
 """
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -24,6 +25,7 @@ from app.models import Delivery, DeliveryState, Organization, PagerDutyIntegrati
 from app.models.base import utcnow
 from app.outbox.wake import wake_workers
 from app.services.core.errors import ValidationError
+from app.services.core.unpinged import run_repeatable
 from app.services.pagerduty_settings import unseal_list
 from app.services.pagerduty_signatures import signature_problem
 
@@ -192,16 +194,19 @@ def _queue_once(slug, receiver: Receiver, row) -> str:
 
     The row is selected from the organization's settings as they were cached, so nothing is
     queued once they have changed; the webhook id's unique key drops a repeat, even one
-    arriving at the same moment.
+    arriving at the same moment, which also makes the statement safe to run again.
     """
     now = utcnow()
     values = {**row, "state": DeliveryState.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
               "slug": slug, "org_id": receiver.org_id, "token": receiver.token}
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+
+    def queue(connection):
         if connection.execute(_queue_statement(connection.dialect.name), values).first() is not None:
             wake_workers(connection)
             return "queued"
         current = connection.execute(select(PagerDutyIntegration.webhook_secrets).join(
             Organization, Organization.id == PagerDutyIntegration.org_id).where(
             Organization.slug == slug, PagerDutyIntegration.org_id == receiver.org_id)).first()
-    return "duplicate" if current is not None and current.webhook_secrets == receiver.token else "changed"
+        return "duplicate" if current is not None and current.webhook_secrets == receiver.token else "changed"
+
+    return run_repeatable(queue)
