@@ -5,7 +5,7 @@ incidents or tickets is queued, so the pages compute those days from the records
 slower) until the worker or `flask analytics rebuild` has filled the rollup again.
 
 Revision ID: a41c7d2e9f06
-Revises: eefb3662c96c
+Revises: 3f9c2d7a5e18
 Create Date: 2026-11-30 04:55:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a41c7d2e9f06'
-down_revision = 'eefb3662c96c'
+down_revision = '3f9c2d7a5e18'
 branch_labels = None
 depends_on = None
 
