@@ -8,7 +8,8 @@ from tests.conftest import make_config
 from tests.integration.test_migrations import filled_then, postgres_database, snapshot
 from tests.integration.test_migrations_outbox_notify import unchanged
 
-BEFORE = "f2c8d1a4b6e3"  # incident numbers from a sequence
+BEFORE = "f2c8d1a4b6e3"  # incidents numbered late
+SEARCH_TEXT = "3f9c2d7a5e18"
 OLD_INDEXES = {"ix_incidents_title_trgm", "ix_incidents_description_trgm", "ix_tickets_title_trgm",
                "ix_tickets_details_trgm"}
 NEW_INDEXES = {"ix_incidents_search_trgm", "ix_tickets_search_trgm"}
@@ -28,7 +29,7 @@ def populated_upgrade_to_search_text(uri):
         with db.engine.connect() as conn:
             before = snapshot(conn)
             indexes_before = trigram_indexes(conn)
-        upgrade(directory=directory)
+        upgrade(directory=directory, revision=SEARCH_TEXT)
         postgres = db.engine.dialect.name == "postgresql"
         with db.engine.connect() as conn:
             unchanged(before, snapshot(conn))
