@@ -23,12 +23,13 @@ from app.models import Delivery
 log = logging.getLogger("relay.worker")
 NOTIFY_CHANNEL = "relay_outbox"
 WOKEN = "relay.outbox_written"  # a key in Session.info: this transaction added deliveries
+DUE = "relay.outbox_committed"    # ... and committed: wake the workers once its connection is back in the pool
 
 
 def register():
     """Wake the workers after every commit that added deliveries (once per process, for every session)."""
-    for name, listener in (("after_flush", _note_new_deliveries), ("after_commit", _wake_after_commit),
-                           ("after_rollback", _forget)):
+    for name, listener in (("after_flush", _note_new_deliveries), ("after_commit", _note_commit),
+                           ("after_rollback", _forget), ("after_transaction_end", _wake_after_commit)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
@@ -38,8 +39,15 @@ def _note_new_deliveries(session, _flush_context):
         session.info[WOKEN] = True
 
 
-def _wake_after_commit(session):
+def _note_commit(session):
     if session.info.pop(WOKEN, False):
+        session.info[DUE] = True
+
+
+def _wake_after_commit(session, transaction):
+    # Only once the session has given its connection back: waking on a second one while holding the
+    # first left every thread of a busy server waiting for the pool, all holding the connections.
+    if transaction.parent is None and session.info.pop(DUE, False):
         wake_workers()
 
 
