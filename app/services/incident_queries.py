@@ -7,8 +7,8 @@ from sqlalchemy.orm import aliased
 from app.models import Incident, IncidentStatus, Organization, ProductArea, Severity, User
 from app.services import search
 from app.services.core import validation
-from app.services.core.pages import rows_page
-from app.services.core.permissions import visible_filter
+from app.services.core.pages import filters_key, rows_page
+from app.services.core.permissions import viewer_key, visible_filter
 from app.services.sla import sla_filter
 
 SORTS = {
@@ -90,5 +90,6 @@ ROW_JOINS = ((ProductArea, ProductArea.id == Incident.product_area_id, True),
 
 def incident_rows(actor: User, filters: IncidentFilters):
     """One page of the incident list as rows of what it shows (see ROW), filtered and sorted."""
-    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page,
-                     together=bool(filters.q and filters.q.strip()))
+    return rows_page(("incidents", viewer_key(actor), filters_key(filters)),
+                     lambda: (_filtered(actor, filters), ROW, ROW_JOINS, _order(filters)),
+                     filters.page, filters.per_page, together=bool(filters.q and filters.q.strip()))

@@ -11,8 +11,8 @@ from app.models import TicketStatus, User
 from app.services import search
 from app.services.core import validation
 from app.services.core.errors import ValidationError
-from app.services.core.pages import rows_page
-from app.services.core.permissions import Permission, require, visible_filter
+from app.services.core.pages import filters_key, rows_page
+from app.services.core.permissions import Permission, require, viewer_key, visible_filter
 from app.services.sla import sla_filter
 
 SCOPES = ("all", "mine", "raised", "assigned")
@@ -109,8 +109,9 @@ ROW_JOINS = ((Campaign, Campaign.id == Ticket.campaign_id, True), (IssueType, Is
 
 def ticket_rows(actor: User, filters: TicketFilters):
     """One page of a ticket list as rows of what it shows (see ROW), filtered and sorted."""
-    return rows_page(_filtered(actor, filters), ROW, ROW_JOINS, _order(filters), filters.page, filters.per_page,
-                     together=bool(filters.q and filters.q.strip()))
+    return rows_page(("tickets", viewer_key(actor), filters_key(filters)),
+                     lambda: (_filtered(actor, filters), ROW, ROW_JOINS, _order(filters)),
+                     filters.page, filters.per_page, together=bool(filters.q and filters.q.strip()))
 
 
 CSV_HEADER = ["number", "title", "status", "priority", "campaign", "issue type", "organization", "reporter",

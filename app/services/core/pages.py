@@ -1,9 +1,14 @@
 """One page of a list: the rows it shows as plain tuples, and a count only when the pager needs it."""
+import dataclasses
+
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, literal, select
 
 from app.extensions import db
+
+STATEMENTS_KEPT = 256  # lists as distinct viewers filter them; past this the store starts again
+_statements = {}
 
 
 class RowsPage(Pagination):
@@ -25,8 +30,8 @@ class RowsPage(Pagination):
     def _query_items(self):
         if self._query_args["together"]:
             return self._rows_with_count()
-        rows = self._query_args["rows"]
-        return db.session.execute(rows.limit(self.per_page).offset(self._query_offset)).all()
+        return db.session.execute(self._query_args["rows"],
+                                  {"page_size": self.per_page, "page_start": self._query_offset}).all()
 
     def _rows_with_count(self):
         """The page's rows and the capped count in one statement, from one pass over the matches.
@@ -55,23 +60,42 @@ class RowsPage(Pagination):
         found = self.found
         if found is None:
             # Counting every one of 20,000 matches of a common word cost more than finding the 25 shown.
-            found = db.session.scalar(select(func.count()).select_from(
-                self._query_args["matching"].limit(known + 1).subquery()))
+            found = db.session.scalar(self._query_args["counted"], {"count_limit": known + 1})
         self.capped = found > known
         return known if self.capped else found
 
 
-def rows_page(filtered, columns, joins, order_by, page, per_page, together=False):
-    """Page *page* of *filtered* (a SELECT of one model with its WHERE) as rows of *columns*.
-
-    *together* reads the rows and the capped count in one statement (for searches; see RowsPage).
-    """
+def _build(filtered, columns, joins, order_by):
     model = filtered.column_descriptions[0]["entity"]
-    rows = select(*columns).select_from(model)
+    shown = select(*columns).select_from(model)
     for target, on, outer in joins:
-        rows = rows.join(target, on, isouter=outer)
+        shown = shown.join(target, on, isouter=outer)
     where = filtered.whereclause
-    matching = select(literal(1)).select_from(model).where(where)
-    return RowsPage(page=max(page, 1), per_page=per_page, max_per_page=None, error_out=False,
-                    rows=rows.where(where).order_by(*order_by), matching=matching, together=together,
-                    columns=rows, model=model, where=where, order_by=order_by)
+    rows = (shown.where(where).order_by(*order_by)
+            .limit(bindparam("page_size")).offset(bindparam("page_start")))
+    matching = select(literal(1)).select_from(model).where(where).limit(bindparam("count_limit"))
+    return dict(rows=rows, counted=select(func.count()).select_from(matching.subquery()),
+                columns=shown, model=model, where=where, order_by=order_by)
+
+
+def rows_page(key, build, page, per_page, together=False):
+    """Page *page* of a list as rows; build() gives (filtered, columns, joins, order_by) for *key*.
+
+    *filtered* is a SELECT of one model with its WHERE. Building the statements and their cache keys
+    cost more than running them, so they are built once per *key*, which must name everything build()
+    reads (viewer and filters): they hold no data, so every process may keep its own. *together*
+    reads the rows and the capped count in one statement (for searches; see RowsPage).
+    """
+    statements = _statements.get(key)
+    if statements is None:
+        statements = _build(*build())
+        if len(_statements) >= STATEMENTS_KEPT:
+            _statements.clear()
+        _statements[key] = statements
+    return RowsPage(page=max(page, 1), per_page=per_page, max_per_page=None, error_out=False, together=together,
+                    **statements)
+
+
+def filters_key(filters) -> tuple:
+    """What a list's filters (a dataclass) decide about its statements: all but the page and its size."""
+    return tuple(value for name, value in dataclasses.asdict(filters).items() if name not in ("page", "per_page"))

@@ -61,6 +61,13 @@ def visible_filter(user: User, model):
     return (model.org_id == user.org_id) & (model.reporter_id == user.id)
 
 
+def viewer_key(user: User) -> tuple | None:
+    """All that visible_filter, can() and the list scopes read of *user*: equal keys see the same rows."""
+    if not user.is_authenticated:
+        return None
+    return user.id, user.org_id, user.role, user.active, user.org.is_provider
+
+
 def visible_scope(user: User) -> tuple[str, dict]:
     """What *user* may see as a kind and its parameters, for statements built once (see visible_where)."""
     if not user.is_authenticated or not user.active:
