@@ -151,12 +151,15 @@ def main():
                                   stdout=subprocess.DEVNULL, stderr=open(f"{scratch}/worker.log", "w"))
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        ready_by = time.monotonic() + 90  # a loaded machine takes a while to import and warm up
+        while True:
             try:
-                urllib.request.urlopen(f"{base}/auth/login", timeout=1)
+                urllib.request.urlopen(f"{base}/auth/login", timeout=5)
                 break
             except OSError:
-                time.sleep(0.1)
+                if server.poll() is not None or time.monotonic() > ready_by:
+                    raise SystemExit(f"Relay did not start; see {scratch}/server.log")
+                time.sleep(0.2)
         started = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
             results = [t for batch in pool.map(lambda c: scenario(base, c, args.requests), range(args.clients))
