@@ -1,5 +1,5 @@
 """Text search in the lists: words in the text columns, or the record's number (INC-2, TCK-3, 2)."""
-from sqlalchemy import case, or_
+from sqlalchemy import String, bindparam, case, or_
 
 from app.models.search_text import contains_text
 from app.services import references
@@ -23,7 +23,9 @@ def matching(model, q, *columns):
     app.models.search_text); the rows are the same as ILIKE on each column.
     """
     q = validation.search_term(q) or ""
-    clauses = [contains_text(_like(q), *columns)]
+    # The pattern goes into the SQL as a literal: a prepared statement shared by every term would
+    # get a generic plan for "some pattern", which walked every row for a word nothing matches.
+    clauses = [contains_text(bindparam(None, _like(q), String(), unique=True, literal_execute=True), *columns)]
     number = references.number_for(model, q)
     if number is not None:
         clauses.append(model.number == number)

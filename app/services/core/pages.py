@@ -42,7 +42,8 @@ class RowsPage(Pagination):
         args = self._query_args
         model, order_by = args["model"], args["order_by"]
         matched = (select(model.id.label("id"), func.row_number().over(order_by=order_by).label("position"))
-                   .where(args["where"]).order_by(*order_by).limit(self.known() + 1).cte("matched"))
+                   .where(args["where"]).order_by(*order_by)
+                   .limit(bindparam("known", self.known() + 1, literal_execute=True)).cte("matched"))
         found = select(func.count()).select_from(matched).scalar_subquery().label("found")
         rows = (args["columns"].add_columns(found).join(matched, matched.c.id == model.id)
                 .where(matched.c.position > self._query_offset,
