@@ -1,4 +1,5 @@
 """gunicorn settings, read from the working directory by `gunicorn run:app`."""
+import gc
 import os
 
 # Loopback unless told otherwise: put a proxy in front, or set GUNICORN_BIND (the image does).
@@ -9,6 +10,17 @@ accesslog = "-"
 # Load the app once in the master: a configuration error (no SECRET_KEY) then stops
 # the server with its one-line message instead of crash-looping workers.
 preload_app = True
+
+
+def pre_fork(server, worker):
+    """Leave the preloaded app out of the workers' garbage collections.
+
+    Everything loaded before the fork (modules, the app, compiled templates) lives as long as the
+    worker; without this, each full collection walked all of it again, and touching it copied the
+    master's memory pages into every worker.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -39,17 +39,18 @@ def _zone(name):
         return ZoneInfo("UTC")
 
 
-def localtime(value, fmt="%Y-%m-%d %H:%M %Z"):
+def localtime(value, fmt="%Y-%m-%d %H:%M %Z", zone=None):
     """Show a stored UTC time in the viewer's timezone."""
     if value is None:
         return "—"
-    return value.replace(tzinfo=timezone.utc).astimezone(viewer_zone()).strftime(fmt)
+    return value.replace(tzinfo=timezone.utc).astimezone(zone or viewer_zone()).strftime(fmt)
 
 
-def timeago(value):
+def timeago(value, now=None):
     if value is None:
         return "—"
-    seconds = int((datetime.now(timezone.utc).replace(tzinfo=None) - value).total_seconds())
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    seconds = int((now - value).total_seconds())
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
             return f"{seconds // size}{unit} ago"
@@ -107,11 +108,15 @@ def ticket_status_tag(value):
     return _badge(f"rounded-pill text-bg-{value.badge}", None, value.label)
 
 
-def sla_tag(record):
+def sla_tag(record, now=None):
     """The SLA badge of a list row or card ("due in 12m", "at risk", "breached 3h ago", "met"); empty without one."""
-    if "sla_now" not in g:
-        g.sla_now = datetime.now(timezone.utc).replace(tzinfo=None)
-    shown = badge_of(record, g.sla_now)
+    if record.sla_state is None:
+        return ""
+    if now is None:
+        if "sla_now" not in g:
+            g.sla_now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = g.sla_now
+    shown = badge_of(record, now)
     if shown is None:
         return ""
     # Not through the cached _badge: the text changes with the clock, so a cache would only grow.
