@@ -20,7 +20,9 @@ class RollupCell(db.Model):
 
     __tablename__ = "analytics_rollup"
     __table_args__ = (
-        Index("ix_analytics_rollup_read", "record", "basis", "grouping", "days", "starts_on"),
+        # Organization and area last: a page's filters are checked in the index, so only its cells are read.
+        Index("ix_analytics_rollup_read", "record", "basis", "grouping", "days", "starts_on", "org_id",
+              "product_area_id"),
         Index("ix_analytics_rollup_slot", "record", "starts_on"),   # a refresh replaces a week's cells
     )
 

@@ -99,6 +99,10 @@ def refresh_week(record: str, monday: date, every_day=False) -> int:
     written = [_row(record, WEEK, monday, key, cell) for key, cell in week.items()]
     for day in days:
         written += [_row(record, DAY, day, key, cell) for key, cell in slots.get(day, {}).items()]
+    # Written in the order pages read them, so the cells a page wants sit together on few pages.
+    written.sort(key=lambda row: (row["days"], row["starts_on"], row["basis"], row["grouping"],
+                                  row["org_id"] is not None, row["product_area_id"] is not None,
+                                  row["org_id"] or 0, row["product_area_id"] or 0, row["group_key"]))
     _store(written)
     db.session.commit()
     return len(written)

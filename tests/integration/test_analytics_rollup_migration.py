@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_migrate import upgrade
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 
 from app import create_app
 from app.extensions import db
@@ -52,6 +52,10 @@ def upgrade_populated(uri, before=BEFORE):
         with db.engine.connect() as conn:   # every column there was, unchanged (later migrations add some)
             for table, (columns, rows) in kept.items():
                 assert conn.execute(text(f"SELECT {columns} FROM {table} ORDER BY id")).all() == rows
+
+        indexes = {index["name"]: index["column_names"] for index in inspect(db.engine).get_indexes("analytics_rollup")}
+        assert indexes["ix_analytics_rollup_read"] == ["record", "basis", "grouping", "days", "starts_on", "org_id",
+                                                       "product_area_id"]
 
         from app.models import DirtyDay, RollupCell, User
         from app.services.analytics import incident_report
