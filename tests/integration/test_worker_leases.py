@@ -57,13 +57,13 @@ def stop(*workers):
 
 def test_two_workers_and_a_slow_server_send_each_message_exactly_once(app, db, smtp_server):
     smtp_server.slow_down(SECONDS_PER_MESSAGE)
-    queue_mail(db, 50)
+    queue_mail(db, 20)
     workers = [start_worker(app, smtp_server) for _ in range(2)]
     try:
-        wait_until_all_delivered(db, 50, seconds=120)
+        wait_until_all_delivered(db, 20, seconds=120)
     finally:
         stop(*workers)
-    assert Counter(smtp_server.recipients()) == Counter(f"u{n}@example.com" for n in range(50))
+    assert Counter(smtp_server.recipients()) == Counter(f"u{n}@example.com" for n in range(20))
 
 
 def test_a_killed_worker_costs_at_most_one_duplicate_with_the_same_message_id(app, db, smtp_server):
