@@ -12,8 +12,9 @@ from app.services import references, search
 from app.services.incident_queries import IncidentFilters, incident_rows
 from app.services.ticket_queries import TicketFilters, ticket_rows
 
-# (title, body): common and rare words, case, non-ASCII, LIKE's own characters, and a word that the
-# end of a title and the start of a body would spell together.
+# (title, body): common and rare words, case, non-ASCII, LIKE's own characters, quotes and backslashes
+# (the pattern goes into the SQL as a literal), and a word that the end of a title and the start of a
+# body would spell together.
 TEXTS = [(f"gateway {word} problem {n}", "") for n, word in enumerate(["cert", "dns", "cert", "disk"] * 6, 40)] + [
     ("GATEWAY timeouts", "Upstream is slow"),
     ("Checkout errors", "the payment Gateway returns 502"),
@@ -24,9 +25,11 @@ TEXTS = [(f"gateway {word} problem {n}", "") for n, word in enumerate(["cert", "
     ("Certificate expiry", "cert renewal failed"),
     ("Login outage", "start of the gate"),
     ("fail gate", "way out of memory"),
+    ("O'Brien's pager", "back\\slash and 'quoted' text"),
 ]
 TERMS = ["gateway", "GATEWAY", "Gateway 5", "cert problem 4", "problem", "über", "ÜBER", "100%", "100", "a_b",
-         "_", "%", "zebra", "Zebra crossing", "gate", "gateway out", "ewa", "nothing here", "e", "4", "INC-7", " 12 "]
+         "_", "%", "zebra", "Zebra crossing", "gate", "gateway out", "ewa", "nothing here", "e", "4", "INC-7", " 12 ",
+         "O'Brien", "\\slash", "'quoted'", "'; DROP TABLE incidents; --"]
 
 
 def old_matching(model, body, q):
@@ -80,3 +83,4 @@ def test_common_and_rare_words_are_found(app, filled):
     assert titles("zebra") == ["zebra crossing"] and titles("nothing here") == []
     assert titles("Über") == ["Über-cache stale"]  # SQLite folds ASCII only; PostgreSQL finds "über" too
     assert titles("100%") == ["Disk at 100%"] and titles("a_b") == ["snake_case field"]
+    assert titles("O'Brien") == titles("\\slash") == titles("'quoted'") == ["O'Brien's pager"]
