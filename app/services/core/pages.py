@@ -30,8 +30,11 @@ class RowsPage(Pagination):
     def _query_items(self):
         if self._query_args["together"]:
             return self._rows_with_count()
-        return db.session.execute(self._query_args["rows"],
-                                  {"page_size": self.per_page, "page_start": self._query_offset}).all()
+        result = db.session.execute(self._query_args["rows"], {
+            "page_size": self.per_page, "page_start": self._query_offset, "count_limit": self.known() + 1}).all()
+        if result:
+            self.found = result[0].found
+        return result
 
     def _rows_with_count(self):
         """The page's rows and the capped count in one statement, from one pass over the matches.
@@ -72,11 +75,13 @@ def _build(filtered, columns, joins, order_by):
     for target, on, outer in joins:
         shown = shown.join(target, on, isouter=outer)
     where = filtered.whereclause
-    rows = (shown.where(where).order_by(*order_by)
-            .limit(bindparam("page_size")).offset(bindparam("page_start")))
     matching = select(literal(1)).select_from(model).where(where).limit(bindparam("count_limit"))
-    return dict(rows=rows, counted=select(func.count()).select_from(matching.subquery()),
-                columns=shown, model=model, where=where, order_by=order_by)
+    counted = select(func.count()).select_from(matching.subquery())
+    # The capped count rides along as one more column (the database runs it once, not per row):
+    # a statement of its own cost as much as the rows' statement.
+    rows = (shown.add_columns(counted.scalar_subquery().label("found")).where(where).order_by(*order_by)
+            .limit(bindparam("page_size")).offset(bindparam("page_start")))
+    return dict(rows=rows, counted=counted, columns=shown, model=model, where=where, order_by=order_by)
 
 
 def rows_page(key, build, page, per_page, together=False):
