@@ -30,7 +30,7 @@ from common import ROOT, migrate, scratch_app, time_pages
 from sqlalchemy import select, text
 
 from app.extensions import db
-from app.models import Campaign, Counter, Incident, IssueType, Organization, ProductArea, Role, Ticket, User
+from app.models import Campaign, Incident, IssueType, Organization, ProductArea, Role, Ticket, User, numbered_up_to
 from app.services import rollup
 from app.services.seed import seed_demo
 
@@ -103,7 +103,7 @@ def fill(args):
         began = time.perf_counter()
         db.session.execute(text(sql), {"n": n, "step": seconds / n, "orgs": orgs, "users": users, "staff": staff,
                                        **params})
-        db.session.merge(Counter(name=label[:-1], value=n))
+        numbered_up_to(label[:-1], n)
         db.session.commit()
         print(f"  {n:,} {label} in {time.perf_counter() - began:.0f} s", flush=True)
     began = time.perf_counter()

@@ -16,7 +16,7 @@ from common import migrate, scratch_app
 from sqlalchemy import insert, select, update
 
 from app.extensions import db
-from app.models import AuditEvent, AuditHead, Counter, Incident, Role
+from app.models import AuditEvent, AuditHead, Incident, Role, numbered_up_to
 from app.models.audit import chain_hash
 from app.models.base import utcnow
 from app.services import audit
@@ -31,7 +31,7 @@ def append(count):
     incident = Incident(number=1, title="Bench", description="", severity="sev3", org_id=actor.org_id,
                         reporter_id=actor.id)
     db.session.add(incident)
-    db.session.merge(Counter(name="incident", value=1))
+    numbered_up_to("incident", 1)
     db.session.commit()
     start = time.perf_counter()
     for i in range(count):

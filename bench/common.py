@@ -13,7 +13,7 @@ from sqlalchemy import insert  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Counter  # noqa: E402
+from app.models import numbered_up_to  # noqa: E402
 from config import DevelopmentConfig, database_url  # noqa: E402
 
 BATCH = 5000
@@ -43,7 +43,7 @@ def insert_numbered(model, rows, make_row, counter, noun):
             print(f"  inserted {number:,} / {rows:,}", end="\r", flush=True)
     if batch:
         db.session.execute(insert(model), batch)
-    db.session.merge(Counter(name=counter, value=rows))
+    numbered_up_to(counter, rows)
     db.session.commit()
     print(f"  inserted {rows:,} {noun}            ")
 

@@ -18,7 +18,7 @@ from common import migrate, scratch_app
 from sqlalchemy import func, insert, select, update
 
 from app.extensions import db
-from app.models import AuditEvent, AuditHead, Counter, Priority, Ticket, TicketStatus
+from app.models import AuditEvent, AuditHead, Priority, Ticket, TicketStatus, numbered_up_to
 from app.models.audit import GENESIS_HASH
 from app.models.base import utcnow
 from app.services.seed import seed_demo
@@ -49,7 +49,7 @@ def fill(rows):
                                                     hash="0" * 64) for n in numbers])
         db.session.commit()
         print(f"  inserted {numbers[-1]:,} / {rows:,}", end="\r", flush=True)
-    db.session.merge(Counter(name="ticket", value=1000 + rows))
+    numbered_up_to("ticket", 1000 + rows)
     db.session.commit()
     print(f"  inserted {rows:,} open tickets")
     return start

@@ -6,7 +6,7 @@ from app.models.audit import AuditEvent, Source
 from app.models.audit_seal import AuditCheckpoint, AuditCheckpointHead, AuditHead
 from app.models.campaign import Campaign, IssueType
 from app.models.comment import Comment
-from app.models.counter import Counter, next_number
+from app.models.counter import Counter, next_number, numbered_up_to
 from app.models.delivery import Delivery, DeliveryState
 from app.models.identity import ExternalIdentity
 from app.models.idempotency import IdempotencyKey
@@ -31,6 +31,6 @@ __all__ = [
     "Priority", "ProductArea", "Role", "SECTIONS", "Severity", "SlackChannelLink", "SlackMessage", "SlackPin", "SlackReceipt", "SlaPolicy", "SlaState", "SlaTarget", "Source",
     "Ticket",
     "TicketStatus", "User", "WebhookAttempt", "WebhookEndpoint",
-    "next_number",
+    "next_number", "numbered_up_to",
     "product_area_owners",
 ]

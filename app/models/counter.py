@@ -1,5 +1,5 @@
 """Counters hand out human numbers (INC-42) that are never reused."""
-from sqlalchemy import String, update
+from sqlalchemy import Sequence, String, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -13,13 +13,26 @@ class Counter(db.Model):
     value: Mapped[int] = mapped_column(default=0)
 
 
+# On PostgreSQL incidents and tickets are numbered by sequences, which no declaration waits on.
+# A sequence is not rolled back: a transaction that fails after taking a number leaves a gap.
+SEQUENCES = {name: Sequence(f"{name}_number_seq", metadata=db.metadata) for name in ("incident", "ticket")}
+
+
+def _sequence(name: str):
+    return SEQUENCES.get(name) if db.session.get_bind().dialect.name == "postgresql" else None
+
+
 def next_number(name: str) -> int:
     """Take the next number of *name* inside the caller's transaction.
 
-    The UPDATE locks the counter row until commit, so concurrent callers queue
-    instead of handing out the same number.
+    Incidents and tickets on PostgreSQL come from a sequence and never wait. Otherwise the
+    UPDATE locks the counter row until commit, so concurrent callers queue instead of handing
+    out the same number.
     """
     session = db.session
+    sequence = _sequence(name)
+    if sequence is not None:
+        return session.execute(select(sequence.next_value())).scalar_one()
     taken = session.execute(
         update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
     ).scalar()
@@ -33,3 +46,11 @@ def next_number(name: str) -> int:
         session.flush()
         return 1
     return taken
+
+
+def numbered_up_to(name: str, value: int) -> None:
+    """Record that numbers of *name* up to *value* are taken (after inserting rows numbered by hand)."""
+    db.session.merge(Counter(name=name, value=value))
+    sequence = _sequence(name)
+    if sequence is not None:
+        db.session.execute(select(db.func.setval(sequence.name, value + 1, False)))

@@ -58,9 +58,9 @@ def open_incident(actor: User, *, title, severity, description="", product_area_
     audit.record(incident, "declared", actor, source, new=f"{incident.severity.label}: {incident.title}")
     if commander:
         audit.record(incident, "commander_set", actor, source, field="commander", new=commander.display_name)
-    # The number is one counter row that every declaration takes in turn, locked until commit:
-    # taken last, the turn covers only the subscribers (their messages quote the number) and the
-    # commit, and their rows wait for the commit's flush rather than each going out on its own.
+    # Taken last, so the subscribers' rows (their messages quote the number) wait for the commit's
+    # flush rather than each going out on its own. On SQLite the number is a counter row locked
+    # until commit; on PostgreSQL a sequence, which no other declaration waits on.
     incident.number = next_number("incident")
     incident.updated_at = incident.created_at  # numbering is part of declaring, not an update
     with db.session.no_autoflush:
