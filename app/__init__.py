@@ -69,6 +69,11 @@ def register_extensions(app):
     from app.extensions import enable_sqlite_foreign_keys
     from app.models.sql import include_name
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A SQLite file has no server that could have dropped the connection: a ping before each
+        # checkout would be one more statement on every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+                                                   "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, include_name=include_name)
     login_manager.init_app(app)

@@ -34,7 +34,8 @@ FILTERS = ("q", "status", "severity", "assignee_id", "product_area_id", "sla")
 def _listing():
     """The incident list for the query string: its filter form, its page of rows and whether it is filtered."""
     form = fill_filter_form(FilterForm(request.args), current_user)
-    form.validate()  # a field that does not validate is shown with its error and ignored
+    if request.args:  # a field that does not validate is shown with its error and ignored; no filters, no errors
+        form.validate()
     filters = incident_queries.IncidentFilters(
         status=form.status.data if form.status.data in dict(form.status.choices) else None,
         severity=form.severity.data if form.severity.data in dict(form.severity.choices) else None,

@@ -34,7 +34,8 @@ def require_login():
 def _filters(scope):
     """The list filters from the query string; a field that does not validate is shown and ignored."""
     form = fill_filter_form(FilterForm(request.args), current_user)
-    form.validate()
+    if request.args:  # every filter is optional: with none given there is nothing to check
+        form.validate()
     value = lambda name: None if getattr(form, name).errors else getattr(form, name).data or None
     if scope == "mine" and request.args.get("scope") in ("raised", "assigned"):
         scope = request.args["scope"]
