@@ -5,8 +5,8 @@
 
 Builds the schema through the migrations in an EMPTY database, links Acme's channel and
 sets up PagerDuty, then serves Relay under gunicorn as shipped (gunicorn.conf.py) with
---workers `flask worker` processes beside it (WORKER_POLL_SECONDS=--poll, 2 s by default: on
-PostgreSQL a worker is woken by each new delivery's NOTIFY and waits at most that long). The PagerDuty
+--workers `flask worker` processes beside it (WORKER_POLL_SECONDS=--poll, 2 s by default: a
+worker is woken by each commit that adds deliveries and waits at most that long). The PagerDuty
 stand-in answers each Events API call after --pagerduty-delay seconds (300 ms), the Slack
 stand-in and a local SMTP server at once. --clients Acme members send signed app_mention
 events, each after a random pause of --pause/3 to --pause seconds (so mentions land at any
@@ -15,6 +15,8 @@ summary, confirmation and emails: the page is due ahead of them, so it goes firs
 Measured: the mention's answer (Slack wants it within 3 s) and the time from sending the
 mention to the trigger arriving at PagerDuty. Side by side, in the same run: the same
 trigger sent straight to the stand-in (its 300 ms is the floor of any relay).
+On SQLite (--database-url sqlite:////tmp/EMPTY.db) run one worker (--workers 1): SQLite has one
+writer, and a worker there is woken by a datagram to its socket in instance/wakeup/.
 """
 import argparse
 from concurrent.futures import ThreadPoolExecutor

@@ -14,8 +14,9 @@ requests go to a reference server: a bare Flask app that only checks the signatu
 answers 202 (the floor of any webhook receiver), under the same gunicorn settings. First
 --single further webhooks go one at a time (one client), to Relay and to the reference in
 turn, for the answer to one webhook on an idle server; then the concurrent run. Prints
-answer p50/p99 for both and the ratio, then starts `flask worker` and checks that every
-update was applied exactly once.
+answer p50/p99 for both, the ratio, and the CPU time each server's workers spent per request
+(read from /proc), then starts `flask worker` and checks that every update was applied
+exactly once.
 (A note that arrives before anything else about its incident waits for a retry: the worker
 runs with WORKER_BACKOFF_BASE_SECONDS=2 here instead of 30.)
 """
@@ -125,6 +126,19 @@ def run(url, sends, concurrency):
         return results, time.perf_counter() - started
 
 
+def cpu_seconds(server):
+    """CPU time used so far by a gunicorn master's worker processes (Linux /proc; 0 elsewhere)."""
+    total = 0
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return 0.0
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def one_at_a_time(urls, sends):
     """Each webhook to every receiver in turn, one request at a time: {url: [(seconds, status)]}."""
     results = {url: [] for url in urls}
@@ -137,14 +151,14 @@ def one_at_a_time(urls, sends):
 def report(title, results):
     """Print p50/p99 per receiver and Relay's ratio to the reference."""
     print(title)
-    print(f"{'receiver':26} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8}  statuses")
+    print(f"{'receiver':26} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>8} {'CPU ms':>7}  statuses")
     medians = {}
-    for name, (rows, wall) in results.items():
+    for name, (rows, wall, cpu) in results.items():
         times = [t * 1000 for t, _ in rows]
         statuses = {s: sum(1 for _, x in rows if x == s) for s in sorted({s for _, s in rows})}
         medians[name] = (statistics.median(times), percentile(times, 99))
         print(f"{name:26} {medians[name][0]:>8.1f} {medians[name][1]:>8.1f} {max(times):>8.1f} "
-              f"{len(rows) / wall:>8.0f}  {statuses}")
+              f"{len(rows) / wall:>8.0f} {cpu * 1000 / len(rows):>7.2f}  {statuses}")
     ref, relay_t = medians["reference (verify only)"], medians["Relay"]
     print(f"Relay / reference: p50 {relay_t[0] / ref[0]:.2f}x, p99 {relay_t[1] / ref[1]:.2f}x")
 
@@ -216,6 +230,7 @@ def main():
     sends = webhooks(args.incidents, args.copies)
     incidents = args.incidents + len(singles) // 4
     updates = args.incidents * 4 + len(singles)
+    servers = {"reference (verify only)": reference, "Relay": relay}
     urls = {name: f"http://127.0.0.1:{port}/pagerduty/webhooks/provider"
             for name, port in (("reference (verify only)", reference_port), ("Relay", relay_port))}
     try:
@@ -223,12 +238,16 @@ def main():
         wait_for(f"http://127.0.0.1:{reference_port}/")
         single, single_load = {}, None
         if singles:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), {name: cpu_seconds(servers[name]) for name in urls}
             by_url = one_at_a_time(list(urls.values()), singles)
             wall = time.perf_counter() - started
-            single = {name: (by_url[url], wall / 2) for name, url in urls.items()}
+            single = {name: (by_url[url], wall / 2, cpu_seconds(servers[name]) - cpu[name])
+                      for name, url in urls.items()}
             single_load = os.getloadavg()
-        results = {name: run(url, sends, args.concurrency) for name, url in urls.items()}
+        results = {}
+        for name, url in urls.items():
+            cpu = cpu_seconds(servers[name])
+            results[name] = (*run(url, sends, args.concurrency), cpu_seconds(servers[name]) - cpu)
         load = os.getloadavg()
         # The worker starts once the answers are timed: applying webhooks would otherwise compete for the
         # CPU with Relay's receiver only, never with the reference's.
