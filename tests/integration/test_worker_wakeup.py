@@ -57,8 +57,8 @@ def test_every_waiting_worker_is_woken_and_one_that_stopped_is_no_trouble(app, d
         second.close()
 
 
-def test_without_a_waiting_worker_a_commit_still_succeeds(app, db, tmp_path):
-    app.instance_path = str(tmp_path / "nowhere")  # no wakeup/ folder at all
+def test_without_a_waiting_worker_a_commit_still_succeeds(app, db, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "nowhere"))  # no wakeup/ folder at all
     queue(db, "nobody-waits")
     db.session.commit()
     if _db.engine.dialect.name == "sqlite":  # a socket file nobody is bound to, left by a killed worker
