@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.models import AuditEvent, Delivery, Incident, Ticket, User
-from app.services import incidents
+from app.services import incidents, tickets
 from app.slack.warmup import warm_up
 from tests.conftest import make_config
 
@@ -21,8 +21,9 @@ def test_the_warm_up_writes_nothing_and_sends_nothing(app, db, factory, slack_ap
     assert "warm-up skipped" not in caplog.text  # the rehearsal ran to its commit
     assert _counts() == before
     assert slack_api.calls == []
-    incident = incidents.declare_incident(db.session.get(User, bob_id), title="Real", severity="sev2")
-    assert incident.number == 1  # the rehearsal took no number
+    bob = db.session.get(User, bob_id)
+    assert incidents.declare_incident(bob, title="Real", severity="sev2").number == 1  # the rehearsal took no number
+    assert tickets.create_ticket(bob, title="Real").number == 1
 
 
 def test_the_warm_up_survives_a_database_without_tables(tmp_path, caplog):
