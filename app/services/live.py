@@ -46,22 +46,48 @@ def list_version(actor, model) -> str:
     every row, which at 100,000 cost more than the rest of the page.
     """
     scope, params = visible_scope(actor)
-    newest, deleted, at_risk, breached = db.session.execute(_version_statement(model, scope), params).one()
+    return version_text(db.session.execute(_version_statement(model, scope), params).one())
+
+
+def version_columns(actor, model) -> tuple[tuple, dict]:
+    """list_version's parts as columns another statement can carry (a list page's rows), and their parameters."""
+    scope, params = visible_scope(actor)
+    return _version_columns(model, scope), params
+
+
+def page_version(page) -> str | None:
+    """list_version as read with a list page's rows (incident_rows and ticket_rows carry its columns).
+
+    None when the page has no rows: then nothing was read, and the caller reads list_version.
+    """
+    return version_text(page.riders) if page is not None and page.riders else None
+
+
+def version_text(parts) -> str:
+    """list_version from its parts, as read by version_columns."""
+    newest, deleted, at_risk, breached = parts
     return f"{newest.isoformat() if newest else '-'}/{deleted or 0}/{at_risk}/{breached}"
 
 
 @functools.cache
 def _version_statement(model, scope):
-    """list_version's one statement for a kind of viewer, built once (the viewer's ids are parameters)."""
+    """list_version's one statement for a kind of viewer, built once."""
+    return select(*_version_columns(model, scope))
+
+
+@functools.cache
+def _version_columns(model, scope):
+    """list_version's columns for a kind of viewer, built once (the viewer's ids are parameters)."""
     visible = visible_where(model, scope)
 
     def counted(*where):
         return select(func.count()).select_from(model).where(visible, *where).scalar_subquery()
 
-    return select(
-        select(func.max(model.updated_at)).where(visible).scalar_subquery(),
-        select(Counter.value).where(Counter.name == deletions_key(model)).scalar_subquery(),
-        counted(model.sla_state == SlaState.AT_RISK), counted(model.sla_state == SlaState.BREACHED))
+    return (select(func.max(model.updated_at)).where(visible).scalar_subquery().label("version_newest"),
+            select(Counter.value).where(Counter.name == deletions_key(model)).scalar_subquery()
+            .label("version_deleted"),
+            counted(model.sla_state == SlaState.AT_RISK).label("version_at_risk"),
+            counted(model.sla_state == SlaState.BREACHED).label("version_breached"))
 
 
 def dashboard_version(actor) -> str:

@@ -14,6 +14,7 @@ from app.services.core.errors import ValidationError
 from app.services.core.pages import filters_key, rows_page
 from app.services.core.permissions import Permission, require, viewer_key, visible_filter
 from app.services.sla import sla_filter
+from app.services.live import version_columns
 
 SCOPES = ("all", "mine", "raised", "assigned")
 PRIORITY_RANK = case({p.value: p.rank for p in Priority}, value=Ticket.priority)
@@ -108,10 +109,14 @@ ROW_JOINS = ((Campaign, Campaign.id == Ticket.campaign_id, True), (IssueType, Is
 
 
 def ticket_rows(actor: User, filters: TicketFilters):
-    """One page of a ticket list as rows of what it shows (see ROW), filtered and sorted."""
+    """One page of a ticket list as rows of what it shows (see ROW), filtered and sorted.
+
+    The list's live version rides along (live.page_version), saving the page a statement.
+    """
     return rows_page(("tickets", viewer_key(actor), filters_key(filters)),
                      lambda: (_filtered(actor, filters), ROW, ROW_JOINS, _order(filters)),
-                     filters.page, filters.per_page, together=bool(filters.q and filters.q.strip()))
+                     filters.page, filters.per_page, together=bool(filters.q and filters.q.strip()),
+                     riders=version_columns(actor, Ticket))
 
 
 CSV_HEADER = ["number", "title", "status", "priority", "campaign", "issue type", "organization", "reporter",

@@ -22,6 +22,7 @@ class RowsPage(Pagination):
 
     capped = False
     found = None  # matches counted with the rows (a search), up to known() + 1
+    riders = None  # the values of the riders (see rows_page), read with a page that has rows
 
     def known(self):
         """How far to count: up to LIST_COUNT_CAP, or far enough to link two pages past this one."""
@@ -31,10 +32,15 @@ class RowsPage(Pagination):
         if self._query_args["together"]:
             return self._rows_with_count()
         result = db.session.execute(self._query_args["rows"], {
-            "page_size": self.per_page, "page_start": self._query_offset, "count_limit": self.known() + 1}).all()
+            "page_size": self.per_page, "page_start": self._query_offset, "count_limit": self.known() + 1,
+            **self._query_args["rider_params"]}).all()
+        self._read_along(result)
+        return result
+
+    def _read_along(self, result):
         if result:
             self.found = result[0].found
-        return result
+            self.riders = tuple(result[0][len(result[0]) - self._query_args["riders"]:])
 
     def _rows_with_count(self):
         """The page's rows and the capped count in one statement, from one pass over the matches.
@@ -48,13 +54,12 @@ class RowsPage(Pagination):
                    .where(args["where"]).order_by(*order_by)
                    .limit(bindparam("known", self.known() + 1, literal_execute=True)).cte("matched"))
         found = select(func.count()).select_from(matched).scalar_subquery().label("found")
-        rows = (args["columns"].add_columns(found).join(matched, matched.c.id == model.id)
+        rows = (args["columns"].add_columns(found, *args["rider_columns"]).join(matched, matched.c.id == model.id)
                 .where(matched.c.position > self._query_offset,
                        matched.c.position <= self._query_offset + self.per_page)
                 .order_by(matched.c.position))
-        result = db.session.execute(rows).all()
-        if result:
-            self.found = result[0].found
+        result = db.session.execute(rows, args["rider_params"]).all()
+        self._read_along(result)
         return result
 
     def _query_count(self):
@@ -69,7 +74,7 @@ class RowsPage(Pagination):
         return known if self.capped else found
 
 
-def _build(filtered, columns, joins, order_by):
+def _build(riders, filtered, columns, joins, order_by):
     model = filtered.column_descriptions[0]["entity"]
     shown = select(*columns).select_from(model)
     for target, on, outer in joins:
@@ -79,27 +84,32 @@ def _build(filtered, columns, joins, order_by):
     counted = select(func.count()).select_from(matching.subquery())
     # The capped count rides along as one more column (the database runs it once, not per row):
     # a statement of its own cost as much as the rows' statement.
-    rows = (shown.add_columns(counted.scalar_subquery().label("found")).where(where).order_by(*order_by)
+    rows = (shown.add_columns(counted.scalar_subquery().label("found"), *riders).where(where).order_by(*order_by)
             .limit(bindparam("page_size")).offset(bindparam("page_start")))
-    return dict(rows=rows, counted=counted, columns=shown, model=model, where=where, order_by=order_by)
+    return dict(rows=rows, counted=counted, columns=shown, model=model, where=where, order_by=order_by,
+                rider_columns=riders, riders=len(riders))
 
 
-def rows_page(key, build, page, per_page, together=False):
+def rows_page(key, build, page, per_page, together=False, riders=((), {})):
     """Page *page* of a list as rows; build() gives (filtered, columns, joins, order_by) for *key*.
 
     *filtered* is a SELECT of one model with its WHERE. Building the statements and their cache keys
     cost more than running them, so they are built once per *key*, which must name everything build()
     reads (viewer and filters): they hold no data, so every process may keep its own. *together*
     reads the rows and the capped count in one statement (for searches; see RowsPage).
+
+    *riders* are (columns, parameters): scalar subqueries the rows' statement carries after its own
+    columns, so the page reads them without a statement of their own (their values are the page's
+    ``riders`` when it has rows). Their columns must be the same for every call with the same *key*.
     """
     statements = _statements.get(key)
     if statements is None:
-        statements = _build(*build())
+        statements = _build(riders[0], *build())
         if len(_statements) >= STATEMENTS_KEPT:
             _statements.clear()
         _statements[key] = statements
     return RowsPage(page=max(page, 1), per_page=per_page, max_per_page=None, error_out=False, together=together,
-                    **statements)
+                    rider_params=riders[1], **statements)
 
 
 def filters_key(filters) -> tuple:
