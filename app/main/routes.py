@@ -25,8 +25,9 @@ def load_user(session_id):
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    poller = live.poller(url_for("main.live_dashboard"), _dashboard_etag())
-    return render_template("main/index.html", overview=overview(current_user), live=poller)
+    numbers = overview(current_user)  # its counts carry the live version
+    poller = live.poller(url_for("main.live_dashboard"), live.etag("dashboard", numbers.version))
+    return render_template("main/index.html", overview=numbers, live=poller)
 
 
 def _dashboard_etag():
