@@ -1,6 +1,8 @@
 """The worker is woken by a commit that adds deliveries: NOTIFY on PostgreSQL, a datagram to its socket on SQLite."""
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 
@@ -57,8 +59,10 @@ def test_every_waiting_worker_is_woken_and_one_that_stopped_is_no_trouble(app, d
         second.close()
 
 
-def test_without_a_waiting_worker_a_commit_still_succeeds(app, db, tmp_path, monkeypatch):
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "nowhere"))  # no wakeup/ folder at all
+def test_without_a_waiting_worker_a_commit_still_succeeds(app, db, monkeypatch):
+    # A short folder of its own: pytest's tmp_path under xdist is too long for a socket's path.
+    instance = tempfile.mkdtemp(prefix="relay-")
+    monkeypatch.setattr(app, "instance_path", os.path.join(instance, "nowhere"))  # no wakeup/ folder at all
     queue(db, "nobody-waits")
     db.session.commit()
     if _db.engine.dialect.name == "sqlite":  # a socket file nobody is bound to, left by a killed worker
@@ -69,6 +73,7 @@ def test_without_a_waiting_worker_a_commit_still_succeeds(app, db, tmp_path, mon
         wake_workers()
     queue(db, "still-fine")
     db.session.commit()
+    shutil.rmtree(instance)
     assert set(db.session.scalars(select(Delivery.dedup_key))) == {"nobody-waits", "still-fine"}
 
 
