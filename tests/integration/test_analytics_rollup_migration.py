@@ -12,7 +12,7 @@ from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
 from tests.integration.test_analytics_migration import fill
-from tests.integration.test_migrations import _postgres_database
+from tests.integration.test_migrations import _postgres_database, check_rows_kept, rows_kept
 
 BEFORE = "5b967c7f0d4e"  # pagerduty routing: the last schema without the rollup
 JSON_HISTOGRAMS = "eefb3662c96c"  # the rollup with its histograms as JSON
@@ -46,12 +46,10 @@ def upgrade_populated(uri, before=BEFORE):
             fill_incidents(conn)
             if before == JSON_HISTOGRAMS:
                 fill_json_cell(conn)
-            kept = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")) for t in ("incidents", "tickets")}
-            kept = {t: (", ".join(rows.keys()), rows.all()) for t, rows in kept.items()}
+            kept = rows_kept(conn, ("incidents", "tickets"))
         upgrade(directory=directory)
-        with db.engine.connect() as conn:   # every column there was, unchanged (later migrations add some)
-            for table, (columns, rows) in kept.items():
-                assert conn.execute(text(f"SELECT {columns} FROM {table} ORDER BY id")).all() == rows
+        with db.engine.connect() as conn:
+            check_rows_kept(conn, kept)
 
         indexes = {index["name"]: index["column_names"] for index in inspect(db.engine).get_indexes("analytics_rollup")}
         assert indexes["ix_analytics_rollup_read"] == ["record", "basis", "grouping", "days", "starts_on", "org_id",

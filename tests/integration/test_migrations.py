@@ -180,6 +180,21 @@ def populate(conn):
     assert not missing, f"populate() fills no rows in {missing}: extend it"
 
 
+def rows_kept(conn, tables):
+    """Each of *tables*' rows, with the columns it has now: what an upgrade must keep."""
+    kept = {}
+    for table in tables:
+        result = conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))
+        kept[table] = (", ".join(result.keys()), result.all())
+    return kept
+
+
+def check_rows_kept(conn, kept):
+    """The rows of rows_kept() are all there, unchanged (later migrations may have added columns)."""
+    for table, (columns, rows) in kept.items():
+        assert conn.execute(text(f"SELECT {columns} FROM {table} ORDER BY id")).all() == rows, table
+
+
 def snapshot(conn):
     """Every row of every table, by table, as plain dicts in primary-key order."""
     meta = MetaData()

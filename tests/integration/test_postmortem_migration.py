@@ -7,7 +7,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import _postgres_database
+from tests.integration.test_migrations import _postgres_database, check_rows_kept, rows_kept
 
 BEFORE = "d3a56ba0bf5d"  # PagerDuty settings: the last schema without postmortems
 AT = "2026-11-01 10:00:00"
@@ -38,13 +38,10 @@ def upgrade_populated(uri):
         upgrade(directory=directory, revision=BEFORE)
         with db.engine.begin() as conn:
             fill(conn)
-            before = {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
-                      for t in ("organizations", "users", "incidents", "comments")}
+            before = rows_kept(conn, ("organizations", "users", "incidents", "comments"))
         upgrade(directory=directory)
         with db.engine.connect() as conn:
-            for table, rows in before.items():
-                after = conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()
-                assert [tuple(r)[:len(rows[0])] for r in after] == [tuple(r) for r in rows], table
+            check_rows_kept(conn, before)
             assert conn.execute(text("SELECT count(*) FROM comments WHERE is_key")).scalar() == 0
             assert conn.execute(text("SELECT count(*) FROM organizations WHERE postmortem_required_to_close")).scalar() == 0
             assert conn.execute(text("SELECT count(*) FROM postmortems")).scalar() == 0

@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select, text
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import _postgres_database
+from tests.integration.test_migrations import _postgres_database, check_rows_kept, rows_kept
 
 BEFORE = "b7c1d2e3f4a5"  # tickets.resolved_at index: the last schema without slack_pins
 AT = "2026-11-01 10:00:00"
@@ -31,10 +31,6 @@ def fill(conn):
         conn.execute(text(row))
 
 
-def rows(conn):
-    return {table: conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).all() for table in KEPT}
-
-
 def upgrade_populated(uri):
     app = create_app(make_config(uri, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="s",
                                  SLACK_TICKETS_CHANNEL="CTICKETS"))
@@ -43,10 +39,10 @@ def upgrade_populated(uri):
         upgrade(directory=directory, revision=BEFORE)
         with db.engine.begin() as conn:
             fill(conn)
-            before = rows(conn)
+            before = rows_kept(conn, KEPT)
         upgrade(directory=directory)
         with db.engine.connect() as conn:
-            assert rows(conn) == before
+            check_rows_kept(conn, before)
             assert conn.execute(text("SELECT count(*) FROM slack_pins")).scalar() == 0
         assert {c["name"] for c in inspect(db.engine).get_unique_constraints("slack_pins")} == {"uq_slack_pins_name"}
 
