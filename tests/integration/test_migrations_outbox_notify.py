@@ -5,19 +5,13 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import filled_then, postgres_database, snapshot
+from tests.integration.test_migrations import filled_then, postgres_database, snapshot, unchanged
 
 BEFORE, NOTIFY = "29b1e9b8d18b", "c4e8a1f2b3d6"  # slack_pins, the head before the trigger
 
 
 def trigger_count(conn):
     return conn.execute(text("SELECT count(*) FROM pg_trigger WHERE tgname = 'deliveries_notify'")).scalar()
-
-
-def unchanged(before, after):
-    """Every row and column filled before the upgrade is still there, unchanged."""
-    for name, rows in before.items():
-        assert [{k: row[k] for k in (rows[0] if rows else {})} for row in after[name]] == rows, name
 
 
 def populated_upgrade_to_notify(uri):

@@ -4,8 +4,8 @@ from flask_migrate import downgrade, upgrade
 from app import create_app
 from app.extensions import db
 from tests.conftest import make_config
-from tests.integration.test_migrations import filled_then, postgres_database, snapshot
-from tests.integration.test_migrations_outbox_notify import trigger_count, unchanged
+from tests.integration.test_migrations import filled_then, postgres_database, snapshot, unchanged
+from tests.integration.test_migrations_outbox_notify import trigger_count
 
 BEFORE, AFTER = "eefb3662c96c", "d2a7f0c3b91e"  # analytics rollup (the revision before), no trigger
 
