@@ -8,6 +8,8 @@ import hashlib
 from flask import current_app, make_response, render_template, request
 from flask_login import current_user
 
+from app.services.live import list_version, page_version
+
 # Raise when the fragments change shape, so pages open across a deploy fetch the new one.
 FORMAT = "1"
 
@@ -22,6 +24,19 @@ def etag(kind: str, version: str) -> str:
 def query_key() -> str:
     """The query string in a stable order: the same list filtered the same way has the same ETag."""
     return "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True)) if k != "_")
+
+
+def versioned(read, model):
+    """(listing, version) of a list page: *read*() gives the listing, whose rows carry the version.
+
+    A page without rows has no version with it: then the version is taken first, as the live list
+    does, and the page read again, so a change between the two reads is never hidden from the poller.
+    """
+    listing = read()
+    version = page_version(listing["page"])
+    if version is None:
+        version, listing = list_version(current_user, model), read()
+    return listing, version
 
 
 def poller(url: str, tag: str) -> dict:

@@ -10,7 +10,7 @@ from app.incidents.forms import AssignForm, DeclareForm, EscalateForm, FilterFor
 from app.incidents.forms import TransitionForm
 from app.services import audit, incident_queries, incidents, sla, sla_escalation
 from app.models import Incident
-from app.services.live import list_version, page_version, record_version
+from app.services.live import list_version, record_version
 from app.services.core import validation
 from app.services.core.errors import InvalidTransition, ValidationError
 
@@ -54,10 +54,7 @@ def _list_etag(version=None):
 
 @bp.route("/")
 def index():
-    listing = _listing()
-    version = page_version(listing["page"])  # read with the rows, in the same statement
-    if version is None:  # no rows, no version: take it first, as the live list does, then read the page again
-        version, listing = list_version(current_user, Incident), _listing()
+    listing, version = live.versioned(_listing, Incident)
     poller = live.poller(url_for("incidents.live_list", **request.args), _list_etag(version))
     return render_template("incidents/index.html", **listing, live=poller)
 

@@ -8,7 +8,7 @@ from app.incidents.choices import fill_assign_form
 from app.services import attachments, audit, promotion, sla, sla_escalation, tickets
 from app.models import Ticket
 from app.services.core import validation
-from app.services.live import list_version, page_version, record_version
+from app.services.live import list_version, record_version
 from app.services.core.errors import InvalidTransition, ValidationError
 from app.services.core.permissions import Permission
 from app.services.uploads import safe_filename
@@ -59,10 +59,7 @@ def _list_etag(scope, version=None):
 
 
 def _list_page(scope, live_endpoint):
-    listing = _listing(scope)
-    version = page_version(listing["page"])  # read with the rows, in the same statement
-    if version is None:  # no rows, no version: take it first, as the live list does, then read the page again
-        version, listing = list_version(current_user, Ticket), _listing(scope)
+    listing, version = live.versioned(lambda: _listing(scope), Ticket)
     poller = live.poller(url_for(live_endpoint, **request.args), _list_etag(scope, version))
     return render_template("tickets/index.html", **listing, live=poller)
 
